@@ -1,0 +1,173 @@
+//! Via (RFC 3261 §20.42, §18.2.2; RFC 3581 rport; RFC 5118 §4.5 IPv6 received).
+
+use super::HeaderError;
+use crate::message::HeaderName;
+use crate::params::{header_params, Params};
+use crate::parse::lex::{self, sep, sws};
+use crate::uri::{parse_host, HostKind};
+
+/// One `via-parm`: `SIP/2.0/UDP host:port;branch=...;received=...`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Via<'a> {
+    /// Protocol name, normally `SIP`.
+    pub protocol: &'a [u8],
+    /// Protocol version, normally `2.0`.
+    pub version: &'a [u8],
+    /// Transport token as written: `UDP`, `TCP`, `TLS`, `SCTP`, `WS`, `WSS`, or any token.
+    pub transport: &'a [u8],
+    /// The sent-by host as written (IPv6 in brackets).
+    pub host: &'a [u8],
+    /// What kind of host.
+    pub host_kind: HostKind,
+    /// The sent-by port, if any.
+    pub port: Option<u16>,
+    /// The via-params.
+    pub params: Params<'a>,
+}
+
+impl<'a> Via<'a> {
+    /// Parses one via-parm that makes up the whole value.
+    pub fn parse(value: &'a [u8]) -> Result<Via<'a>, HeaderError> {
+        let (v, used) = scan(value).map_err(|at| HeaderError::new(HeaderName::Via, at))?;
+        if !sws(value.get(used..).unwrap_or_default()).is_empty() {
+            return Err(HeaderError::new(HeaderName::Via, used));
+        }
+        Ok(v)
+    }
+
+    /// Parses a comma-separated Via value into its via-parms, in order.
+    pub fn parse_list(value: &'a [u8]) -> impl Iterator<Item = Result<Via<'a>, HeaderError>> + 'a {
+        let mut rest = Some(value);
+        core::iter::from_fn(move || {
+            let r = rest?;
+            if sws(r).is_empty() {
+                rest = None;
+                return None;
+            }
+            let at = crate::parse::offset_in(value, r);
+            match scan(r) {
+                Ok((v, used)) => {
+                    let after = r.get(used..).unwrap_or_default();
+                    rest = match sep(after, b',') {
+                        Some(n) => Some(n),
+                        None if sws(after).is_empty() => None,
+                        None => return Some(Err(HeaderError::new(HeaderName::Via, at + used))),
+                    };
+                    Some(Ok(v))
+                }
+                Err(off) => {
+                    rest = None;
+                    Some(Err(HeaderError::new(HeaderName::Via, at + off)))
+                }
+            }
+        })
+    }
+
+    /// The `branch` parameter (RFC 3261 §8.1.1.7).
+    pub fn branch(&self) -> Option<&'a [u8]> {
+        self.params.get("branch").flatten()
+    }
+    /// The `received` parameter (RFC 3261 §18.2.1), brackets kept if the sender used them.
+    pub fn received(&self) -> Option<&'a [u8]> {
+        self.params.get("received").flatten()
+    }
+    /// The `rport` parameter (RFC 3581 §4): `Some(None)` when present without a value.
+    pub fn rport(&self) -> Option<Option<u16>> {
+        let v = self.params.get("rport")?;
+        Some(v.and_then(|v| core::str::from_utf8(v).ok()?.parse().ok()))
+    }
+    /// The `maddr` parameter.
+    pub fn maddr(&self) -> Option<&'a [u8]> {
+        self.params.get("maddr").flatten()
+    }
+    /// The `ttl` parameter (0–255).
+    pub fn ttl(&self) -> Option<u8> {
+        core::str::from_utf8(self.params.get("ttl").flatten()?).ok()?.parse().ok()
+    }
+    /// True when the branch starts with the RFC 3261 magic cookie `z9hG4bK` (§8.1.1.7).
+    pub fn is_rfc3261_branch(&self) -> bool {
+        self.branch().is_some_and(|b| b.starts_with(b"z9hG4bK"))
+    }
+}
+
+/// Scans one via-parm at the start of `i`: returns it and the bytes used, or the offset of the
+/// first error.
+pub(crate) fn scan(i: &[u8]) -> Result<(Via<'_>, usize), usize> {
+    let at = |r: &[u8]| i.len() - r.len();
+    let r = sws(i);
+    // sent-protocol = protocol-name SLASH protocol-version SLASH transport (SLASH = SWS "/" SWS)
+    let (r, protocol) = lex::token(r).map_err(|_| at(r))?;
+    let r = sep(r, b'/').ok_or(at(r))?;
+    let (r, version) = lex::token(r).map_err(|_| at(r))?;
+    let r = sep(r, b'/').ok_or(at(r))?;
+    let (r, transport) = lex::token(r).map_err(|_| at(r))?;
+    // LWS sent-by
+    let r2 = sws(r);
+    if r2.len() == r.len() {
+        return Err(at(r));
+    }
+    let (kind, hlen) = parse_host(r2).ok_or(at(r2))?;
+    let host = r2.get(..hlen).unwrap_or_default();
+    let mut r = r2.get(hlen..).unwrap_or_default();
+    let mut port = None;
+    if let Some(p) = sep(r, b':') {
+        let (n, rest) = lex::decimal(p).ok_or(at(p))?;
+        port = Some(u16::try_from(n).map_err(|_| at(p))?);
+        r = rest;
+    }
+    let (rest, params) = header_params(r).map_err(|off| at(r) + off)?;
+    Ok((Via { protocol, version, transport, host, host_kind: kind, port, params: Params::new(params) }, at(rest)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jssip_via_cases() {
+        // jssip-parser-cases.md §2.8: LWS with folding inside sent-protocol and before ';'.
+        // JsSIP also accepts the version 3.0 here; so do we (the version is a token).
+        let a = Via::parse(b"SIP /  3.0 \r\n / UDP [1:ab::FF]:6060 ;\r\n  BRanch=1234;Param1=Foo;paRAM2;param3=Bar").unwrap();
+        assert_eq!(a.protocol, b"SIP");
+        assert_eq!(a.version, b"3.0");
+        assert_eq!(a.transport, b"UDP");
+        assert_eq!(a.host, b"[1:ab::FF]");
+        assert_eq!(a.host_kind, HostKind::Ipv6);
+        assert_eq!(a.port, Some(6060));
+        assert_eq!(a.branch(), Some(&b"1234"[..]));
+        assert_eq!(a.params.get("param1"), Some(Some(&b"Foo"[..])));
+        assert_eq!(a.params.get("param2"), Some(None));
+        assert_eq!(a.params.get("param3"), Some(Some(&b"Bar"[..])));
+        assert_eq!(a.rport(), None);
+
+        let b = Via::parse(b"SIP /  3.0 \r\n / UDP [1:ab::FF]:6060 ;\r\n  BRanch=1234;rport=1111;Param1=Foo;paRAM2;param3=Bar").unwrap();
+        assert_eq!(b.rport(), Some(Some(1111)));
+        // A bare rport is present with no value (JsSIP reports `undefined`).
+        let c = Via::parse(b"SIP /  3.0 \r\n / UDP [1:ab::FF]:6060 ;\r\n  BRanch=1234;rport;Param1=Foo;paRAM2;param3=Bar").unwrap();
+        assert_eq!(c.rport(), Some(None));
+    }
+
+    #[test]
+    fn ipv6_received() {
+        // RFC 5118 §4.5, both forms.
+        let v = Via::parse(b"SIP/2.0/UDP [2001:db8::9:1];received=[2001:db8::9:255];branch=z9hG4bKas3").unwrap();
+        assert_eq!(v.received(), Some(&b"[2001:db8::9:255]"[..]));
+        let v = Via::parse(b"SIP/2.0/UDP [2001:db8::9:1];received=2001:db8::9:255;branch=z9hG4bKas3").unwrap();
+        assert_eq!(v.received(), Some(&b"2001:db8::9:255"[..]));
+        assert_eq!(v.branch(), Some(&b"z9hG4bKas3"[..]));
+        assert!(v.is_rfc3261_branch());
+    }
+
+    #[test]
+    fn list_and_errors() {
+        let all: Result<alloc::vec::Vec<_>, _> =
+            Via::parse_list(b"SIP/2.0/UDP a.example.com;branch=z9hG4bK1 ,\r\n SIP/2.0/TCP 192.0.2.1:5061").collect();
+        let all = all.unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1].port, Some(5061));
+        assert!(Via::parse(b"SIP/2.0/UDP host;;branch=x").is_err());
+        assert!(Via::parse(b"SIP/2.0/UDP").is_err());
+        assert!(Via::parse(b"SIP/2.0/UDP host:99999").is_err());
+        assert!(Via::parse_list(b"SIP/2.0/UDP a,,SIP/2.0/UDP b").any(|r| r.is_err()));
+    }
+}

@@ -1,0 +1,285 @@
+//! Character classes and whitespace rules of the SIP grammar (RFC 3261 §25.1).
+//!
+//! Every higher parser is built from these nom primitives over `&[u8]`.
+
+use nom::bytes::complete::{take_while, take_while1};
+use nom::IResult;
+
+/// `token` characters: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~".
+const TOKEN: u8 = 1;
+/// `word` adds "(" ")" "<" ">" ":" "\" DQUOTE "/" "[" "]" "?" "{" "}" to token.
+const WORD: u8 = 2;
+/// `unreserved`: alphanum / mark.
+const UNRESERVED: u8 = 4;
+/// `user-unreserved`: "&" / "=" / "+" / "$" / "," / ";" / "?" / "/".
+const USER_UNRESERVED: u8 = 8;
+/// `param-unreserved`: "[" / "]" / "/" / ":" / "&" / "+" / "$".
+const PARAM_UNRESERVED: u8 = 16;
+/// `hnv-unreserved`: "[" / "]" / "/" / "?" / ":" / "+" / "$".
+const HNV_UNRESERVED: u8 = 32;
+/// `password` extra characters: "&" / "=" / "+" / "$" / ",".
+const PASSWORD_EXTRA: u8 = 64;
+/// `UTF8-NONASCII` lead or continuation byte.
+const NON_ASCII: u8 = 128;
+
+const fn build_table() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut c = 0usize;
+    while c < 256 {
+        let b = c as u8;
+        let alnum = b.is_ascii_alphanumeric();
+        let mut f = 0u8;
+        if alnum || matches!(b, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~') {
+            f |= TOKEN | WORD;
+        }
+        if matches!(
+            b,
+            b'(' | b')' | b'<' | b'>' | b':' | b'\\' | b'"' | b'/' | b'[' | b']' | b'?' | b'{' | b'}'
+        ) {
+            f |= WORD;
+        }
+        if alnum || matches!(b, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')') {
+            f |= UNRESERVED;
+        }
+        if matches!(b, b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/') {
+            f |= USER_UNRESERVED;
+        }
+        if matches!(b, b'[' | b']' | b'/' | b':' | b'&' | b'+' | b'$') {
+            f |= PARAM_UNRESERVED;
+        }
+        if matches!(b, b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$') {
+            f |= HNV_UNRESERVED;
+        }
+        if matches!(b, b'&' | b'=' | b'+' | b'$' | b',') {
+            f |= PASSWORD_EXTRA;
+        }
+        if b >= 0x80 {
+            f |= NON_ASCII;
+        }
+        t[c] = f;
+        c += 1;
+    }
+    t
+}
+
+static CLASS: [u8; 256] = build_table();
+
+#[inline]
+fn class(b: u8) -> u8 {
+    // A u8 always indexes a 256-entry table.
+    CLASS.get(usize::from(b)).copied().unwrap_or(0)
+}
+
+/// `token` character (RFC 3261 §25.1).
+#[inline]
+pub fn is_token(b: u8) -> bool {
+    class(b) & TOKEN != 0
+}
+/// `word` character (RFC 3261 §25.1), used by Call-ID.
+#[inline]
+pub fn is_word(b: u8) -> bool {
+    class(b) & WORD != 0
+}
+/// `unreserved` character (RFC 3261 §25.1).
+#[inline]
+pub fn is_unreserved(b: u8) -> bool {
+    class(b) & UNRESERVED != 0
+}
+/// A byte allowed unescaped in the user part of a SIP URI (RFC 3261 §25.1 `user`).
+#[inline]
+pub fn is_user_char(b: u8) -> bool {
+    class(b) & (UNRESERVED | USER_UNRESERVED) != 0
+}
+/// A byte allowed unescaped in the password of a SIP URI (RFC 3261 §25.1 `password`).
+#[inline]
+pub fn is_password_char(b: u8) -> bool {
+    class(b) & (UNRESERVED | PASSWORD_EXTRA) != 0
+}
+/// A byte allowed unescaped in a URI parameter name or value (RFC 3261 §25.1 `paramchar`).
+#[inline]
+pub fn is_param_char(b: u8) -> bool {
+    class(b) & (UNRESERVED | PARAM_UNRESERVED) != 0
+}
+/// A byte allowed unescaped in a URI header name or value (RFC 3261 §25.1 `hnv-unreserved`).
+#[inline]
+pub fn is_header_char(b: u8) -> bool {
+    class(b) & (UNRESERVED | HNV_UNRESERVED) != 0
+}
+/// A UTF-8 non-ASCII byte (RFC 3261 §25.1 `UTF8-NONASCII`, checked per byte).
+#[inline]
+pub fn is_non_ascii(b: u8) -> bool {
+    class(b) & NON_ASCII != 0
+}
+/// `WSP`: SP or HTAB.
+#[inline]
+pub fn is_wsp(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// `1*token-char`.
+pub fn token(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    take_while1(is_token)(i)
+}
+
+/// `1*word-char`.
+pub fn word(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    take_while1(is_word)(i)
+}
+
+/// `*WSP`.
+pub fn wsp0(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    take_while(is_wsp)(i)
+}
+
+/// `SWS = [LWS]`, `LWS = [*WSP CRLF] 1*WSP` (RFC 3261 §25.1): skips spaces, tabs and line
+/// folds. Never fails. A CRLF not followed by WSP is not folding and is left in place.
+pub fn sws(i: &[u8]) -> &[u8] {
+    let mut rest = i;
+    loop {
+        let (r, _) = match wsp0(rest) {
+            Ok(v) => v,
+            Err(_) => return rest,
+        };
+        rest = r;
+        match rest {
+            [b'\r', b'\n', b' ' | b'\t', ..] => rest = rest.get(2..).unwrap_or_default(),
+            [b'\n', b' ' | b'\t', ..] => rest = rest.get(1..).unwrap_or_default(),
+            _ => return rest,
+        }
+    }
+}
+
+/// Strips leading and trailing SWS.
+pub fn trim(i: &[u8]) -> &[u8] {
+    let start = sws(i);
+    let mut end = start.len();
+    while end > 0 {
+        match start.get(end - 1) {
+            Some(b' ' | b'\t' | b'\r' | b'\n') => end -= 1,
+            _ => break,
+        }
+    }
+    start.get(..end).unwrap_or_default()
+}
+
+/// Skips `SWS c SWS` around a separator (RFC 3261 §25.1 `SEMI`, `EQUAL`, `COMMA`, `SLASH`, ...).
+/// Returns the rest after the separator, or `None` when the separator is absent.
+pub fn sep(i: &[u8], c: u8) -> Option<&[u8]> {
+    match sws(i) {
+        [first, rest @ ..] if *first == c => Some(sws(rest)),
+        _ => None,
+    }
+}
+
+/// `quoted-string = SWS DQUOTE *(qdtext / quoted-pair) DQUOTE` (RFC 3261 §25.1).
+/// Returns (rest, inner bytes without the quotes, still escaped). Leading SWS must already
+/// be skipped. Accepts any byte but an unescaped DQUOTE or a bare CR/LF inside.
+pub fn quoted_string(i: &[u8]) -> Option<(&[u8], &[u8])> {
+    let inner = match i {
+        [b'"', rest @ ..] => rest,
+        _ => return None,
+    };
+    let mut k = 0;
+    loop {
+        match inner.get(k)? {
+            b'"' => return Some((inner.get(k + 1..)?, inner.get(..k)?)),
+            b'\\' => {
+                // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F); UTF-8 bytes tolerated.
+                match inner.get(k + 1)? {
+                    b'\r' | b'\n' => return None,
+                    _ => k += 2,
+                }
+            }
+            b'\r' => {
+                // Only line folding (CRLF WSP) may appear inside a quoted string.
+                match (inner.get(k + 1), inner.get(k + 2)) {
+                    (Some(b'\n'), Some(b' ' | b'\t')) => k += 3,
+                    _ => return None,
+                }
+            }
+            b'\n' => return None,
+            _ => k += 1,
+        }
+    }
+}
+
+/// Removes quoted-pair escapes (`\X` → `X`) from the inside of a quoted string, and turns line
+/// folds into a single space.
+pub fn unquote(inner: &[u8]) -> alloc::vec::Vec<u8> {
+    let mut out = alloc::vec::Vec::with_capacity(inner.len());
+    let mut it = inner.iter().copied();
+    while let Some(b) = it.next() {
+        match b {
+            b'\\' => {
+                if let Some(n) = it.next() {
+                    out.push(n);
+                }
+            }
+            b'\r' => {
+                // CRLF WSP folding → SP.
+                it.next();
+                it.next();
+                out.push(b' ');
+            }
+            _ => out.push(b),
+        }
+    }
+    out
+}
+
+/// Parses an unsigned decimal number of at most `max_digits` digits (leading zeros allowed,
+/// RFC 4475 §3.1.1.1). Returns the value and the rest; `None` when there is no digit or the
+/// value does not fit in u64.
+pub fn decimal(i: &[u8]) -> Option<(u64, &[u8])> {
+    let (rest, digits) = take_while1::<_, _, nom::error::Error<&[u8]>>(|b: u8| b.is_ascii_digit())(i).ok()?;
+    let mut v: u64 = 0;
+    for d in digits {
+        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    Some((v, rest))
+}
+
+/// Case-insensitive ASCII comparison.
+#[inline]
+pub fn eq_ic(a: &[u8], b: &[u8]) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        assert!(is_token(b'~') && is_token(b'%') && !is_token(b'(') && !is_token(b' '));
+        assert!(is_word(b'(') && is_word(b'"') && !is_word(b';'));
+        assert!(is_user_char(b';') && !is_user_char(b'@') && !is_user_char(b':'));
+        assert!(is_password_char(b'=') && !is_password_char(b';'));
+        assert!(is_param_char(b':') && !is_param_char(b'=') && !is_param_char(b';'));
+    }
+
+    #[test]
+    fn sws_skips_folding_only() {
+        assert_eq!(sws(b"  \r\n \tx"), b"x");
+        assert_eq!(sws(b" \r\nx"), b"\r\nx");
+        assert_eq!(trim(b" \r\n a b \r\n "), b"a b");
+    }
+
+    #[test]
+    fn quoted() {
+        let (rest, inner) = quoted_string(br#""a \"b\" \\" <x>"#).unwrap();
+        assert_eq!(inner, br#"a \"b\" \\"#);
+        assert_eq!(rest, b" <x>");
+        assert_eq!(unquote(inner), br#"a "b" \"#);
+        assert!(quoted_string(br#""open"#).is_none());
+        assert!(quoted_string(b"\"a\r\nb\"").is_none());
+        assert_eq!(quoted_string(b"\"a\r\n b\"").unwrap().1, b"a\r\n b");
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(decimal(b"0068 x"), Some((68, &b" x"[..])));
+        assert_eq!(decimal(b"99999999999999999999999"), None);
+        assert_eq!(decimal(b"x"), None);
+    }
+}

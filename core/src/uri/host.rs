@@ -1,0 +1,177 @@
+//! Hosts: hostname, IPv4 address, IPv6 reference (RFC 3261 §25.1, RFC 5118).
+
+/// What kind of host a URI or Via names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HostKind {
+    /// A DNS name (`hostname`).
+    Domain,
+    /// A dotted-quad IPv4 address.
+    Ipv4,
+    /// An IPv6 reference in brackets (`[2001:db8::1]`).
+    Ipv6,
+}
+
+/// Length of the host at the start of `i` and its kind, or `None` when `i` does not start
+/// with a valid host. Stops at the first byte that cannot continue the host.
+pub fn parse_host(i: &[u8]) -> Option<(HostKind, usize)> {
+    if i.first() == Some(&b'[') {
+        let close = i.iter().position(|&b| b == b']')?;
+        let inner = i.get(1..close)?;
+        return valid_ipv6(inner).then_some((HostKind::Ipv6, close + 1));
+    }
+    let len = i
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        .count();
+    let text = i.get(..len)?;
+    if len == 0 {
+        return None;
+    }
+    if let Some(n) = ipv4_len(text) {
+        if n == len {
+            return Some((HostKind::Ipv4, len));
+        }
+    }
+    valid_hostname(text).then_some((HostKind::Domain, len))
+}
+
+/// `hostname = *( domainlabel "." ) toplabel [ "." ]`; labels are alphanum with inner hyphens,
+/// the top label starts with a letter (RFC 3261 §25.1). So `1.2.3.444` is not a host.
+fn valid_hostname(t: &[u8]) -> bool {
+    let t = t.strip_suffix(b".").unwrap_or(t);
+    let mut labels = t.split(|&b| b == b'.').peekable();
+    let mut top_ok = false;
+    while let Some(label) = labels.next() {
+        let (Some(first), Some(last)) = (label.first(), label.last()) else {
+            return false;
+        };
+        if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
+            return false;
+        }
+        if labels.peek().is_none() {
+            top_ok = first.is_ascii_alphabetic();
+        }
+    }
+    top_ok
+}
+
+/// Length of a dotted-quad IPv4 address at the start of `t` (each octet 0–255).
+pub(crate) fn ipv4_len(t: &[u8]) -> Option<usize> {
+    let mut pos = 0;
+    for n in 0..4 {
+        if n > 0 {
+            if t.get(pos) != Some(&b'.') {
+                return None;
+            }
+            pos += 1;
+        }
+        let digits = t.get(pos..)?.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || digits > 3 {
+            return None;
+        }
+        let mut v = 0u32;
+        for d in t.get(pos..pos + digits)? {
+            v = v * 10 + u32::from(d - b'0');
+        }
+        if v > 255 {
+            return None;
+        }
+        pos += digits;
+    }
+    Some(pos)
+}
+
+/// `IPv6address = hexpart [ ":" IPv4address ]`, `hexpart = hexseq / hexseq "::" [ hexseq ] /
+/// "::" [ hexseq ]` (RFC 3261 §25.1). This grammar also admits `2001:db8:::192.0.2.1`, which
+/// RFC 5118 §4.10 says to tolerate. At most 8 groups (an IPv4 tail counts as two).
+fn valid_ipv6(t: &[u8]) -> bool {
+    // Explicit 16-bit groups seen, and whether "::" (one or more zero groups) was used.
+    let mut groups = 0usize;
+    let mut compressed = false;
+    let mut rest = t;
+    if let Some(r) = rest.strip_prefix(b"::") {
+        compressed = true;
+        rest = r;
+    }
+    let fits = |groups: usize, compressed: bool| {
+        if compressed {
+            groups <= 7
+        } else {
+            groups == 8
+        }
+    };
+    loop {
+        if rest.is_empty() {
+            return fits(groups, compressed);
+        }
+        // An IPv4 tail (two groups' worth) ends the address. After "::" the RFC 3261 grammar
+        // also lets one more ":" in front of it (RFC 5118 §4.10).
+        let tail = match rest {
+            [b':', r @ ..] if compressed && groups > 0 => r,
+            _ => rest,
+        };
+        if (groups > 0 || compressed) && ipv4_len(tail) == Some(tail.len()) {
+            return fits(groups + 2, compressed);
+        }
+        let hex = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+        if hex == 0 || hex > 4 {
+            return false;
+        }
+        groups += 1;
+        if groups > 8 {
+            return false;
+        }
+        rest = rest.get(hex..).unwrap_or_default();
+        match rest {
+            [] => {}
+            [b':', b':', r @ ..] if !compressed => {
+                compressed = true;
+                rest = r;
+            }
+            [b':', r @ ..] if !r.is_empty() && r.first() != Some(&b':') => rest = r,
+            [b':', b':', r @ ..] => {
+                // Only the "hexseq :: : IPv4" quirk allows a colon here.
+                return ipv4_len(r) == Some(r.len()) && fits(groups + 2, true);
+            }
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jssip_host_cases() {
+        // JsSIP test-parser.ts "host" cases (jssip-parser-cases.md §2.14).
+        assert_eq!(parse_host(b"versatica.com"), Some((HostKind::Domain, 13)));
+        assert_eq!(parse_host(b"myhost123"), Some((HostKind::Domain, 9)));
+        assert_eq!(parse_host(b"1.2.3.4"), Some((HostKind::Ipv4, 7)));
+        assert_eq!(parse_host(b"[1:0:fF::432]"), Some((HostKind::Ipv6, 13)));
+        assert_eq!(parse_host(b"1.2.3.444"), None);
+        assert_eq!(parse_host("iñaki.com".as_bytes()).map(|h| h.1), Some(1));
+        assert_eq!(parse_host(b"1.2.3.bar.qwe-asd.foo"), Some((HostKind::Domain, 21)));
+        assert_eq!(parse_host(b"1.2.3.4.bar.qwe-asd.foo"), Some((HostKind::Domain, 23)));
+    }
+
+    #[test]
+    fn ipv6_forms() {
+        for ok in [
+            "::",
+            "::1",
+            "2001:db8::10",
+            "2001:db8::10:5070",
+            "2001:db8::192.0.2.1",
+            "::ffff:192.0.2.10",
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:192.0.2.1",
+            "2001:db8:::192.0.2.1",
+        ] {
+            assert!(valid_ipv6(ok.as_bytes()), "{ok}");
+        }
+        for bad in ["", "1:2", "1:2:3:4:5:6:7:8:9", "2001:db8::1::2", "12345::", "g::", "1:2:3:4:5:6:7:192.0.2.1"] {
+            assert!(!valid_ipv6(bad.as_bytes()), "{bad}");
+        }
+    }
+}
