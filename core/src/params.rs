@@ -140,10 +140,7 @@ pub fn header_params(i: &[u8]) -> Result<(&[u8], &[u8]), usize> {
     let mut rest = i;
     let mut first: Option<usize> = None;
     let mut last_end = 0usize;
-    loop {
-        let Some(r) = crate::parse::lex::sep(rest, b';') else {
-            break;
-        };
+    while let Some(r) = crate::parse::lex::sep(rest, b';') {
         let name_len = r.iter().take_while(|&&b| is_token(b)).count();
         if name_len == 0 {
             // `;;` or `;` with nothing: RFC 4475 §3.1.2.1.
@@ -157,7 +154,10 @@ pub fn header_params(i: &[u8]) -> Result<(&[u8], &[u8]), usize> {
             let vlen = match quoted_string(v) {
                 Some((rest2, _)) => v.len() - rest2.len(),
                 // token / host (IPv6 references included).
-                None => v.iter().take_while(|&&b| is_token(b) || matches!(b, b'[' | b']' | b':')).count(),
+                None => v
+                    .iter()
+                    .take_while(|&&b| is_token(b) || matches!(b, b'[' | b']' | b':'))
+                    .count(),
             };
             if vlen == 0 {
                 return Err(start_len - v.len());

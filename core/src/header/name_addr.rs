@@ -60,7 +60,14 @@ pub(crate) fn scan(i: &[u8]) -> Result<(Parts<'_>, usize), usize> {
         (uri, after)
     };
     let (rest, params) = header_params(r).map_err(|off| at(r) + off)?;
-    Ok((Parts { display, uri, params: Params::new(params) }, at(rest)))
+    Ok((
+        Parts {
+            display,
+            uri,
+            params: Params::new(params),
+        },
+        at(rest),
+    ))
 }
 
 /// `display-name = *(token LWS)` right before `<` (no LWS needed before `<`, RFC 4475
@@ -100,7 +107,11 @@ impl NameAddr {
         if !sws(value.get(used..).unwrap_or_default()).is_empty() {
             return Err(HeaderError::new(header, used));
         }
-        let raw = if value.is_empty() { Bytes::new() } else { buf.slice_ref(value) };
+        let raw = if value.is_empty() {
+            Bytes::new()
+        } else {
+            buf.slice_ref(value)
+        };
         Self::from_parts(raw, value, parts).ok_or(HeaderError::new(header, 0))
     }
 
@@ -122,7 +133,12 @@ impl NameAddr {
             let s = off(p.params.as_bytes());
             (s, s + p.params.as_bytes().len())
         };
-        Some(NameAddr { raw, display, uri, params })
+        Some(NameAddr {
+            raw,
+            display,
+            uri,
+            params,
+        })
     }
 
     /// The display name as written (quotes and escapes kept).
@@ -208,7 +224,11 @@ pub(crate) fn parse_list<'a>(
                 };
                 let lead = elem.len() - sws(elem).len();
                 let elem = elem.get(lead..).unwrap_or_default();
-                let raw = if elem.is_empty() { Bytes::new() } else { buf.slice_ref(elem) };
+                let raw = if elem.is_empty() {
+                    Bytes::new()
+                } else {
+                    buf.slice_ref(elem)
+                };
                 Some(NameAddr::from_parts(raw, elem, parts).ok_or(HeaderError::new(header, base)))
             }
             Err(off) => {

@@ -82,7 +82,10 @@ impl<'a> Via<'a> {
     }
     /// The `ttl` parameter (0–255).
     pub fn ttl(&self) -> Option<u8> {
-        core::str::from_utf8(self.params.get("ttl").flatten()?).ok()?.parse().ok()
+        core::str::from_utf8(self.params.get("ttl").flatten()?)
+            .ok()?
+            .parse()
+            .ok()
     }
     /// True when the branch starts with the RFC 3261 magic cookie `z9hG4bK` (§8.1.1.7).
     pub fn is_rfc3261_branch(&self) -> bool {
@@ -116,7 +119,18 @@ pub(crate) fn scan(i: &[u8]) -> Result<(Via<'_>, usize), usize> {
         r = rest;
     }
     let (rest, params) = header_params(r).map_err(|off| at(r) + off)?;
-    Ok((Via { protocol, version, transport, host, host_kind: kind, port, params: Params::new(params) }, at(rest)))
+    Ok((
+        Via {
+            protocol,
+            version,
+            transport,
+            host,
+            host_kind: kind,
+            port,
+            params: Params::new(params),
+        },
+        at(rest),
+    ))
 }
 
 #[cfg(test)]
@@ -127,7 +141,10 @@ mod tests {
     fn jssip_via_cases() {
         // jssip-parser-cases.md §2.8: LWS with folding inside sent-protocol and before ';'.
         // JsSIP also accepts the version 3.0 here; so do we (the version is a token).
-        let a = Via::parse(b"SIP /  3.0 \r\n / UDP [1:ab::FF]:6060 ;\r\n  BRanch=1234;Param1=Foo;paRAM2;param3=Bar").unwrap();
+        let a = Via::parse(
+            b"SIP /  3.0 \r\n / UDP [1:ab::FF]:6060 ;\r\n  BRanch=1234;Param1=Foo;paRAM2;param3=Bar",
+        )
+        .unwrap();
         assert_eq!(a.protocol, b"SIP");
         assert_eq!(a.version, b"3.0");
         assert_eq!(a.transport, b"UDP");
@@ -143,16 +160,21 @@ mod tests {
         let b = Via::parse(b"SIP /  3.0 \r\n / UDP [1:ab::FF]:6060 ;\r\n  BRanch=1234;rport=1111;Param1=Foo;paRAM2;param3=Bar").unwrap();
         assert_eq!(b.rport(), Some(Some(1111)));
         // A bare rport is present with no value (JsSIP reports `undefined`).
-        let c = Via::parse(b"SIP /  3.0 \r\n / UDP [1:ab::FF]:6060 ;\r\n  BRanch=1234;rport;Param1=Foo;paRAM2;param3=Bar").unwrap();
+        let c = Via::parse(
+            b"SIP /  3.0 \r\n / UDP [1:ab::FF]:6060 ;\r\n  BRanch=1234;rport;Param1=Foo;paRAM2;param3=Bar",
+        )
+        .unwrap();
         assert_eq!(c.rport(), Some(None));
     }
 
     #[test]
     fn ipv6_received() {
         // RFC 5118 §4.5, both forms.
-        let v = Via::parse(b"SIP/2.0/UDP [2001:db8::9:1];received=[2001:db8::9:255];branch=z9hG4bKas3").unwrap();
+        let v =
+            Via::parse(b"SIP/2.0/UDP [2001:db8::9:1];received=[2001:db8::9:255];branch=z9hG4bKas3").unwrap();
         assert_eq!(v.received(), Some(&b"[2001:db8::9:255]"[..]));
-        let v = Via::parse(b"SIP/2.0/UDP [2001:db8::9:1];received=2001:db8::9:255;branch=z9hG4bKas3").unwrap();
+        let v =
+            Via::parse(b"SIP/2.0/UDP [2001:db8::9:1];received=2001:db8::9:255;branch=z9hG4bKas3").unwrap();
         assert_eq!(v.received(), Some(&b"2001:db8::9:255"[..]));
         assert_eq!(v.branch(), Some(&b"z9hG4bKas3"[..]));
         assert!(v.is_rfc3261_branch());
@@ -161,7 +183,8 @@ mod tests {
     #[test]
     fn list_and_errors() {
         let all: Result<alloc::vec::Vec<_>, _> =
-            Via::parse_list(b"SIP/2.0/UDP a.example.com;branch=z9hG4bK1 ,\r\n SIP/2.0/TCP 192.0.2.1:5061").collect();
+            Via::parse_list(b"SIP/2.0/UDP a.example.com;branch=z9hG4bK1 ,\r\n SIP/2.0/TCP 192.0.2.1:5061")
+                .collect();
         let all = all.unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(all[1].port, Some(5061));

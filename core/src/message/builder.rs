@@ -37,7 +37,11 @@ struct Common {
 
 impl Common {
     fn new() -> Self {
-        Common { head: Vec::with_capacity(512), body: Bytes::new(), error: None }
+        Common {
+            head: Vec::with_capacity(512),
+            body: Bytes::new(),
+            error: None,
+        }
     }
 
     fn header(&mut self, name: &[u8], value: &[u8]) {
@@ -73,7 +77,10 @@ impl Common {
         out.put_slice(&crate::uri::itoa_u64(self.body.len() as u64));
         out.put_slice(b"\r\n\r\n");
         out.put_slice(&self.body);
-        let limits = Limits { max_message_size: usize::MAX, ..Limits::default() };
+        let limits = Limits {
+            max_message_size: usize::MAX,
+            ..Limits::default()
+        };
         parse_message(out.freeze(), Framing::Stream, &limits).map_err(BuildError::Parse)
     }
 }
@@ -89,7 +96,11 @@ pub struct RequestBuilder {
 impl RequestBuilder {
     /// Starts a request line `METHOD uri SIP/2.0`.
     pub fn new(method: Method, uri: Uri) -> Self {
-        RequestBuilder { method, uri, common: Common::new() }
+        RequestBuilder {
+            method,
+            uri,
+            common: Common::new(),
+        }
     }
     /// Appends a header line (`Name: value`), using the canonical long name.
     pub fn header(mut self, name: HeaderName, value: impl AsRef<[u8]>) -> Self {
@@ -131,7 +142,11 @@ pub struct ResponseBuilder {
 impl ResponseBuilder {
     /// Starts a status line `SIP/2.0 code reason`.
     pub fn new(status: StatusCode) -> Self {
-        ResponseBuilder { status, reason: None, common: Common::new() }
+        ResponseBuilder {
+            status,
+            reason: None,
+            common: Common::new(),
+        }
     }
     /// Sets the reason phrase (default: the standard one for the code).
     pub fn reason(mut self, reason: impl AsRef<[u8]>) -> Self {
@@ -171,7 +186,10 @@ impl ResponseBuilder {
     pub fn to_tag(mut self, tag: &str) -> Self {
         let head = &mut self.common.head;
         let mut pos = 0;
-        while let Some(eol) = head.get(pos..).and_then(|r| r.windows(2).position(|w| w == b"\r\n")) {
+        while let Some(eol) = head
+            .get(pos..)
+            .and_then(|r| r.windows(2).position(|w| w == b"\r\n"))
+        {
             let line = head.get(pos..pos + eol).unwrap_or_default();
             if line.starts_with(b"To: ") {
                 let has_tag = crate::header::NameAddr::parse(line.get(4..).unwrap_or_default())
@@ -194,7 +212,9 @@ impl ResponseBuilder {
     }
     /// Writes and parses the response.
     pub fn build(self) -> Result<Response, BuildError> {
-        let reason = self.reason.unwrap_or_else(|| self.status.canonical_reason().as_bytes().to_vec());
+        let reason = self
+            .reason
+            .unwrap_or_else(|| self.status.canonical_reason().as_bytes().to_vec());
         let mut line = Vec::with_capacity(reason.len() + 16);
         line.extend_from_slice(b"SIP/2.0 ");
         line.extend_from_slice(&crate::uri::itoa_u64(u64::from(self.status.as_u16())));

@@ -36,10 +36,20 @@ impl fmt::Display for Dump<'_> {
         let h = self.0.headers();
         match self.0 {
             Message::Request(r) => writeln!(f, "  request: {} {} {}", r.method(), r.uri(), r.version())?,
-            Message::Response(r) => writeln!(f, "  response: {} {} {:?}", r.version(), r.status(), text(r.reason()))?,
+            Message::Response(r) => writeln!(
+                f,
+                "  response: {} {} {:?}",
+                r.version(),
+                r.status(),
+                text(r.reason())
+            )?,
         }
         for hdr in h.iter() {
-            let shown = if hdr.name == HeaderName::Other { text(hdr.raw_name) } else { hdr.name.as_str().into() };
+            let shown = if hdr.name == HeaderName::Other {
+                text(hdr.raw_name)
+            } else {
+                hdr.name.as_str().into()
+            };
             write!(f, "  {shown}: ")?;
             let buf = h.buffer();
             match hdr.name {

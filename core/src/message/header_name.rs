@@ -118,7 +118,10 @@ impl HeaderName {
 
     /// The canonical long name (`Call-ID`, `WWW-Authenticate`, ...); empty for `Other`.
     pub fn as_str(self) -> &'static str {
-        ALL.iter().find(|(h, _, _)| *h == self).map(|(_, n, _)| *n).unwrap_or("")
+        ALL.iter()
+            .find(|(h, _, _)| *h == self)
+            .map(|(_, n, _)| *n)
+            .unwrap_or("")
     }
 
     /// The compact form, if the header has one (RFC 3261 §7.3.3, RFC 3515, RFC 3892, RFC 4028,

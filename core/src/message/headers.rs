@@ -70,7 +70,11 @@ impl Headers {
     }
 
     fn view(&self, f: &Field) -> HeaderRef<'_> {
-        HeaderRef { name: f.kind, raw_name: f.name.get(&self.buf), value: f.value.get(&self.buf) }
+        HeaderRef {
+            name: f.kind,
+            raw_name: f.name.get(&self.buf),
+            value: f.value.get(&self.buf),
+        }
     }
 
     /// All header lines in order.
@@ -80,7 +84,10 @@ impl Headers {
 
     /// The values of every line of a known header, in order.
     pub fn get_all(&self, name: HeaderName) -> impl Iterator<Item = &[u8]> + '_ {
-        self.fields.iter().filter(move |f| f.kind == name).map(|f| f.value.get(&self.buf))
+        self.fields
+            .iter()
+            .filter(move |f| f.kind == name)
+            .map(|f| f.value.get(&self.buf))
     }
 
     /// The value of the first line of a known header.
@@ -90,7 +97,10 @@ impl Headers {
 
     /// The value of the first line of a known header as a shared slice of the message.
     pub fn get_bytes(&self, name: HeaderName) -> Option<Bytes> {
-        self.fields.iter().find(|f| f.kind == name).map(|f| self.buf.slice(f.value.range()))
+        self.fields
+            .iter()
+            .find(|f| f.kind == name)
+            .map(|f| self.buf.slice(f.value.range()))
     }
 
     /// True when the header is present.
@@ -133,14 +143,6 @@ impl Headers {
     /// The shared buffer holding the message.
     pub fn buffer(&self) -> &Bytes {
         &self.buf
-    }
-
-    /// A shared slice of the message for a value returned by this `Headers`.
-    pub(crate) fn slice_of(&self, part: &[u8]) -> Bytes {
-        if part.is_empty() {
-            return Bytes::new();
-        }
-        self.buf.slice_ref(part)
     }
 }
 

@@ -69,14 +69,21 @@ impl Method {
 
     /// The standard method spelled exactly `t`, if any.
     pub fn known(t: &[u8]) -> Option<Method> {
-        KNOWN.iter().find(|(n, _)| n.as_bytes() == t).map(|(_, m)| m.clone())
+        KNOWN
+            .iter()
+            .find(|(n, _)| n.as_bytes() == t)
+            .map(|(_, m)| m.clone())
     }
 
     /// The method name as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Method::Extension(b) => core::str::from_utf8(b).unwrap_or_default(),
-            m => KNOWN.iter().find(|(_, k)| k == m).map(|(n, _)| *n).unwrap_or_default(),
+            m => KNOWN
+                .iter()
+                .find(|(_, k)| k == m)
+                .map(|(n, _)| *n)
+                .unwrap_or_default(),
         }
     }
 

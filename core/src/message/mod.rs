@@ -11,6 +11,7 @@ mod header_name;
 mod headers;
 mod method;
 mod status;
+pub mod validate;
 
 pub use builder::{BuildError, RequestBuilder, ResponseBuilder};
 pub use dump::Dump;
@@ -133,9 +134,10 @@ macro_rules! common_accessors {
         }
         /// The CSeq number and method (RFC 3261 §20.16).
         pub fn cseq(&self) -> Option<CSeqRef<'_>> {
-            self.essentials
-                .cseq
-                .map(|(seq, m)| CSeqRef { seq, method: m.get(&self.headers.buf) })
+            self.essentials.cseq.map(|(seq, m)| CSeqRef {
+                seq,
+                method: m.get(&self.headers.buf),
+            })
         }
         /// The `tag` parameter of From (RFC 3261 §19.3).
         pub fn from_tag(&self) -> Option<&[u8]> {
@@ -156,7 +158,9 @@ macro_rules! common_accessors {
         }
         /// The transport token of the top Via (`UDP`, `WSS`, ...).
         pub fn via_transport(&self) -> Option<&[u8]> {
-            self.essentials.via_transport.map(|s| s.get(&self.headers.buf))
+            self.essentials
+                .via_transport
+                .map(|s| s.get(&self.headers.buf))
         }
         /// The Content-Length header value, when there was one.
         pub fn content_length(&self) -> Option<u32> {

@@ -50,7 +50,12 @@ pub struct StreamFramer {
 impl StreamFramer {
     /// A framer with the given limits.
     pub fn new(limits: Limits) -> Self {
-        StreamFramer { buf: BytesMut::new(), limits, scanned: 0, failed: None }
+        StreamFramer {
+            buf: BytesMut::new(),
+            limits,
+            scanned: 0,
+            failed: None,
+        }
     }
 
     /// Appends bytes read from the stream.
@@ -165,7 +170,7 @@ fn content_length(head: &[u8]) -> Result<usize, FrameError> {
         }
         let v = super::lex::trim(value.get(1..).unwrap_or_default());
         let n = match super::lex::decimal(v) {
-            Some((n, rest)) if rest.is_empty() => usize::try_from(n).map_err(|_| FrameError::TooLarge)?,
+            Some((n, [])) => usize::try_from(n).map_err(|_| FrameError::TooLarge)?,
             _ => return Err(FrameError::ContentLength),
         };
         match found {

@@ -29,7 +29,12 @@ const fn build_table() -> [u8; 256] {
         let b = c as u8;
         let alnum = b.is_ascii_alphanumeric();
         let mut f = 0u8;
-        if alnum || matches!(b, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~') {
+        if alnum
+            || matches!(
+                b,
+                b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+            )
+        {
             f |= TOKEN | WORD;
         }
         if matches!(
@@ -56,7 +61,10 @@ const fn build_table() -> [u8; 256] {
         if b >= 0x80 {
             f |= NON_ASCII;
         }
-        t[c] = f;
+        #[allow(clippy::indexing_slicing)] // const context: c < 256 by the loop bound
+        {
+            t[c] = f;
+        }
         c += 1;
     }
     t

@@ -50,7 +50,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_message_size: 65_535, max_headers: 256, max_header_line: 8_192, max_uri_len: 4_096 }
+        Limits {
+            max_message_size: 65_535,
+            max_headers: 256,
+            max_header_line: 8_192,
+            max_uri_len: 4_096,
+        }
     }
 }
 
@@ -72,7 +77,11 @@ fn span_of(whole: &[u8], part: &[u8]) -> Span {
 fn line_end(buf: &[u8], pos: usize) -> Option<(usize, usize)> {
     let rest = buf.get(pos..)?;
     let lf = memchr::memchr(b'\n', rest)? + pos;
-    let end = if lf > pos && buf.get(lf - 1) == Some(&b'\r') { lf - 1 } else { lf };
+    let end = if lf > pos && buf.get(lf - 1) == Some(&b'\r') {
+        lf - 1
+    } else {
+        lf
+    };
     Some((end, lf + 1))
 }
 
@@ -136,7 +145,12 @@ pub fn parse_message(data: Bytes, framing: Framing, limits: &Limits) -> Result<M
             return Err(ParseError::at(K::HeaderLine, pos + name_len + ws));
         }
         let vstart_rel = name_len + ws + 1;
-        let lead = line.get(vstart_rel..).unwrap_or_default().iter().take_while(|&&b| is_wsp(b)).count();
+        let lead = line
+            .get(vstart_rel..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&b| is_wsp(b))
+            .count();
         let vstart = pos + vstart_rel + lead;
         let vend = (end - trailing_wsp(line)).max(vstart);
         if fields.len() == limits.max_headers {
@@ -170,14 +184,31 @@ pub fn parse_message(data: Bytes, framing: Framing, limits: &Limits) -> Result<M
         }
     };
     let body = Span::new(pos, pos + body_len);
-    let headers = Headers { buf: data.clone(), fields };
+    let headers = Headers {
+        buf: data.clone(),
+        fields,
+    };
     Ok(match start {
-        StartLine::Request { method, uri, version } => {
-            Message::Request(Request { method, uri, version, headers, body, essentials })
-        }
-        StartLine::Response { version, status, reason } => {
-            Message::Response(Response { version, status, reason, headers, body, essentials })
-        }
+        StartLine::Request { method, uri, version } => Message::Request(Request {
+            method,
+            uri,
+            version,
+            headers,
+            body,
+            essentials,
+        }),
+        StartLine::Response {
+            version,
+            status,
+            reason,
+        } => Message::Response(Response {
+            version,
+            status,
+            reason,
+            headers,
+            body,
+            essentials,
+        }),
     })
 }
 
@@ -198,7 +229,8 @@ fn check_headers(buf: &[u8], fields: &[Field]) -> Result<Essentials, ParseError>
                 // Via = 1#via-parm (RFC 3261 §20.42): every element must parse.
                 let mut rest = value;
                 loop {
-                    let (v, used) = via::scan(rest).map_err(|at| bad(HeaderName::Via, offset_in(value, rest) + at))?;
+                    let (v, used) =
+                        via::scan(rest).map_err(|at| bad(HeaderName::Via, offset_in(value, rest) + at))?;
                     if !seen_via {
                         seen_via = true;
                         e.via_transport = Some(span_of(buf, v.transport));
@@ -220,7 +252,11 @@ fn check_headers(buf: &[u8], fields: &[Field]) -> Result<Essentials, ParseError>
                 if !lex::sws(value.get(used..).unwrap_or_default()).is_empty() {
                     return Err(bad(f.kind, used));
                 }
-                let slot = if f.kind == HeaderName::From { &mut e.from_tag } else { &mut e.to_tag };
+                let slot = if f.kind == HeaderName::From {
+                    &mut e.from_tag
+                } else {
+                    &mut e.to_tag
+                };
                 if slot.is_none() {
                     *slot = na.params.get("tag").flatten().map(|t| span_of(buf, t));
                 }
@@ -231,7 +267,10 @@ fn check_headers(buf: &[u8], fields: &[Field]) -> Result<Essentials, ParseError>
                     Some(at) => {
                         let (a, b) = value.split_at(at);
                         let b = b.get(1..).unwrap_or_default();
-                        !a.is_empty() && !b.is_empty() && a.iter().all(|&c| is_word(c)) && b.iter().all(|&c| is_word(c))
+                        !a.is_empty()
+                            && !b.is_empty()
+                            && a.iter().all(|&c| is_word(c))
+                            && b.iter().all(|&c| is_word(c))
                     }
                     None => !value.is_empty() && value.iter().all(|&c| is_word(c)),
                 };
@@ -248,7 +287,7 @@ fn check_headers(buf: &[u8], fields: &[Field]) -> Result<Essentials, ParseError>
                 // Content-Length = 1*DIGIT (RFC 3261 §20.14); a negative value (RFC 4475 §3.1.2.3)
                 // or a second, different one (§3.3.9) makes the framing unknowable.
                 let n = match lex::decimal(value) {
-                    Some((n, rest)) if rest.is_empty() => u32::try_from(n).ok(),
+                    Some((n, [])) => u32::try_from(n).ok(),
                     _ => None,
                 };
                 let Some(n) = n else {

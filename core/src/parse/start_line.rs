@@ -7,8 +7,16 @@ use crate::message::{Method, Span, StatusCode, Version};
 use crate::uri::{Scheme, Uri, UriContext};
 
 pub(crate) enum StartLine {
-    Request { method: Method, uri: Uri, version: Version },
-    Response { version: Version, status: StatusCode, reason: Span },
+    Request {
+        method: Method,
+        uri: Uri,
+        version: Version,
+    },
+    Response {
+        version: Version,
+        status: StatusCode,
+        reason: Span,
+    },
 }
 
 /// `SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT`; "SIP" is case-insensitive (RFC 3261 §7.1,
@@ -21,11 +29,19 @@ fn version(i: &[u8]) -> Option<(Version, usize)> {
     let (major, rest) = lex::decimal(i.get(4..)?)?;
     let rest = rest.strip_prefix(b".")?;
     let (minor, rest) = lex::decimal(rest)?;
-    let v = Version { major: u8::try_from(major).ok()?, minor: u8::try_from(minor).ok()? };
+    let v = Version {
+        major: u8::try_from(major).ok()?,
+        minor: u8::try_from(minor).ok()?,
+    };
     Some((v, i.len() - rest.len()))
 }
 
-pub(crate) fn parse(data: &Bytes, start: usize, end: usize, limits: &Limits) -> Result<StartLine, ParseError> {
+pub(crate) fn parse(
+    data: &Bytes,
+    start: usize,
+    end: usize,
+    limits: &Limits,
+) -> Result<StartLine, ParseError> {
     let line = data.get(start..end).unwrap_or_default();
     if let Some((v, used)) = version(line) {
         // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
@@ -57,7 +73,11 @@ pub(crate) fn parse(data: &Bytes, start: usize, end: usize, limits: &Limits) -> 
             }
             _ => return Err(ParseError::at(K::StatusCode, code_at)),
         };
-        return Ok(StartLine::Response { version: v, status, reason });
+        return Ok(StartLine::Response {
+            version: v,
+            status,
+            reason,
+        });
     }
 
     // Request-Line = Method SP Request-URI SP SIP-Version CRLF, single spaces (RFC 4475 §3.1.2.9)
@@ -78,7 +98,10 @@ pub(crate) fn parse(data: &Bytes, start: usize, end: usize, limits: &Limits) -> 
     let (uri, used) = Uri::parse_in(&data.slice(..uri_start + ulen), uri_start, UriContext::Full)
         .map_err(|e| ParseError::at(K::RequestUri(e.kind), uri_start + e.offset))?;
     if used != ulen {
-        return Err(ParseError::at(K::RequestUri(crate::uri::UriErrorKind::Trailing), uri_start + used));
+        return Err(ParseError::at(
+            K::RequestUri(crate::uri::UriErrorKind::Trailing),
+            uri_start + used,
+        ));
     }
     // RFC 3261 §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
     if matches!(uri.scheme(), Scheme::Sip | Scheme::Sips) && uri.headers_raw().is_some() {

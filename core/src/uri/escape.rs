@@ -18,7 +18,10 @@ pub(crate) fn escaped_run(i: &[u8], allowed: impl Fn(u8) -> bool) -> Result<usiz
     let mut k = 0;
     while let Some(&b) = i.get(k) {
         if b == b'%' {
-            match (i.get(k + 1).copied().and_then(hex_val), i.get(k + 2).copied().and_then(hex_val)) {
+            match (
+                i.get(k + 1).copied().and_then(hex_val),
+                i.get(k + 2).copied().and_then(hex_val),
+            ) {
                 (Some(_), Some(_)) => k += 3,
                 _ => return Err(k),
             }

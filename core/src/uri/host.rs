@@ -152,7 +152,10 @@ mod tests {
         assert_eq!(parse_host(b"1.2.3.444"), None);
         assert_eq!(parse_host("iñaki.com".as_bytes()).map(|h| h.1), Some(1));
         assert_eq!(parse_host(b"1.2.3.bar.qwe-asd.foo"), Some((HostKind::Domain, 21)));
-        assert_eq!(parse_host(b"1.2.3.4.bar.qwe-asd.foo"), Some((HostKind::Domain, 23)));
+        assert_eq!(
+            parse_host(b"1.2.3.4.bar.qwe-asd.foo"),
+            Some((HostKind::Domain, 23))
+        );
     }
 
     #[test]
@@ -170,7 +173,15 @@ mod tests {
         ] {
             assert!(valid_ipv6(ok.as_bytes()), "{ok}");
         }
-        for bad in ["", "1:2", "1:2:3:4:5:6:7:8:9", "2001:db8::1::2", "12345::", "g::", "1:2:3:4:5:6:7:192.0.2.1"] {
+        for bad in [
+            "",
+            "1:2",
+            "1:2:3:4:5:6:7:8:9",
+            "2001:db8::1::2",
+            "12345::",
+            "g::",
+            "1:2:3:4:5:6:7:192.0.2.1",
+        ] {
             assert!(!valid_ipv6(bad.as_bytes()), "{bad}");
         }
     }

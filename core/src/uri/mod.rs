@@ -104,7 +104,8 @@ impl Range {
         }
     }
     fn get<'a>(&self, b: &'a [u8]) -> &'a [u8] {
-        b.get(usize::from(self.start)..usize::from(self.end)).unwrap_or_default()
+        b.get(usize::from(self.start)..usize::from(self.end))
+            .unwrap_or_default()
     }
 }
 
@@ -130,7 +131,10 @@ impl Uri {
     pub fn parse(raw: Bytes) -> Result<Uri, UriError> {
         let (uri, used) = Self::parse_prefix(&raw, UriContext::Full)?;
         if used != raw.len() {
-            return Err(UriError { kind: UriErrorKind::Trailing, offset: used });
+            return Err(UriError {
+                kind: UriErrorKind::Trailing,
+                offset: used,
+            });
         }
         Ok(uri.with_raw(raw))
     }
@@ -271,7 +275,12 @@ impl Uri {
         self.host_kind = Some(kind);
         pos += hlen;
         if i.get(pos) == Some(&b':') {
-            let digits = i.get(pos + 1..).unwrap_or_default().iter().take_while(|b| b.is_ascii_digit()).count();
+            let digits = i
+                .get(pos + 1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
             let port = i
                 .get(pos + 1..pos + 1 + digits)
                 .and_then(|d| core::str::from_utf8(d).ok())
@@ -292,8 +301,10 @@ impl Uri {
             pos = start;
             loop {
                 let seg = i.get(pos..).unwrap_or_default();
-                let n = escaped_run(seg, |b| is_header_char(b) || b == b'=')
-                    .map_err(|n| UriError { kind: UriErrorKind::Escape, offset: pos + n })?;
+                let n = escaped_run(seg, |b| is_header_char(b) || b == b'=').map_err(|n| UriError {
+                    kind: UriErrorKind::Escape,
+                    offset: pos + n,
+                })?;
                 let h = seg.get(..n).unwrap_or_default();
                 let name_len = h.iter().position(|&b| b == b'=').unwrap_or(h.len());
                 if name_len == 0 {
@@ -318,18 +329,28 @@ impl Uri {
         while i.get(pos) == Some(&b';') {
             any = true;
             pos += 1;
-            let n = escaped_run(i.get(pos..).unwrap_or_default(), allowed)
-                .map_err(|n| UriError { kind: UriErrorKind::Escape, offset: pos + n })?;
+            let n = escaped_run(i.get(pos..).unwrap_or_default(), allowed).map_err(|n| UriError {
+                kind: UriErrorKind::Escape,
+                offset: pos + n,
+            })?;
             if n == 0 {
-                return Err(UriError { kind: UriErrorKind::Param, offset: pos });
+                return Err(UriError {
+                    kind: UriErrorKind::Param,
+                    offset: pos,
+                });
             }
             pos += n;
             if i.get(pos) == Some(&b'=') {
                 pos += 1;
-                let n = escaped_run(i.get(pos..).unwrap_or_default(), allowed)
-                    .map_err(|n| UriError { kind: UriErrorKind::Escape, offset: pos + n })?;
+                let n = escaped_run(i.get(pos..).unwrap_or_default(), allowed).map_err(|n| UriError {
+                    kind: UriErrorKind::Escape,
+                    offset: pos + n,
+                })?;
                 if n == 0 {
-                    return Err(UriError { kind: UriErrorKind::Param, offset: pos });
+                    return Err(UriError {
+                        kind: UriErrorKind::Param,
+                        offset: pos,
+                    });
                 }
                 pos += n;
             }
@@ -345,15 +366,23 @@ impl Uri {
         let n = escaped_run(i.get(pos..).unwrap_or_default(), |b| {
             b.is_ascii_hexdigit() || matches!(b, b'+' | b'-' | b'.' | b'(' | b')' | b'*' | b'#')
         })
-        .map_err(|n| UriError { kind: UriErrorKind::Escape, offset: pos + n })?;
+        .map_err(|n| UriError {
+            kind: UriErrorKind::Escape,
+            offset: pos + n,
+        })?;
         if n == 0 {
-            return Err(UriError { kind: UriErrorKind::UserInfo, offset: pos });
+            return Err(UriError {
+                kind: UriErrorKind::UserInfo,
+                offset: pos,
+            });
         }
         self.user = Some(Range::new(pos, pos + n));
         if ctx == UriContext::AddrSpec {
             return Ok(pos + n);
         }
-        self.parse_params(i, pos + n, |b| is_param_char(b) || b == b'=' || b == b'?' || b == b'@')
+        self.parse_params(i, pos + n, |b| {
+            is_param_char(b) || b == b'=' || b == b'?' || b == b'@'
+        })
     }
 
     /// The scheme.
@@ -499,17 +528,16 @@ fn params_equivalent(a: Params<'_>, b: Params<'_>, must: &[&str]) -> bool {
     for (name, v) in a.iter() {
         let name_s = core::str::from_utf8(name).unwrap_or_default();
         match b.get(name_s) {
-            Some(w) => {
-                if !value_eq(v, w) {
-                    return false;
-                }
-            }
+            Some(w) if !value_eq(v, w) => return false,
+            Some(_) => {}
             None if must.iter().any(|m| eq_ic(m.as_bytes(), name)) => return false,
             None => {}
         }
     }
-    b.iter()
-        .all(|(name, _)| !must.iter().any(|m| eq_ic(m.as_bytes(), name)) || a.get(core::str::from_utf8(name).unwrap_or_default()).is_some())
+    b.iter().all(|(name, _)| {
+        !must.iter().any(|m| eq_ic(m.as_bytes(), name))
+            || a.get(core::str::from_utf8(name).unwrap_or_default()).is_some()
+    })
 }
 
 impl PartialEq for Uri {
