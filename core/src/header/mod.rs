@@ -4,12 +4,34 @@
 //! `Some(Err(HeaderError))` when it is present but malformed; the raw value stays available
 //! through [`Headers::get`] either way.
 
+pub mod auth;
 pub(crate) mod cseq;
 pub(crate) mod name_addr;
 pub(crate) mod via;
 
 pub use name_addr::NameAddr;
 pub use via::Via;
+
+// Typed headers beyond the essentials (contact, scalars, lists, events, session timers, ...).
+pub(crate) mod contact;
+pub(crate) mod date;
+pub(crate) mod event;
+pub(crate) mod media_type;
+pub(crate) mod product;
+pub(crate) mod reason;
+pub(crate) mod refer;
+pub(crate) mod scalar;
+pub(crate) mod session_timer;
+pub(crate) mod tokens;
+pub use contact::{Contact, ContactValue};
+pub use date::Date;
+pub use event::{Event, SubState, SubscriptionState};
+pub use media_type::MediaType;
+pub use product::{ProductItem, Products};
+pub use reason::{Reason, RetryAfter, Warning};
+pub use refer::Replaces;
+pub use scalar::{CSeq, RAck};
+pub use session_timer::{MinSe, Refresher, SessionExpires};
 
 use crate::message::{HeaderName, Headers};
 
@@ -53,7 +75,8 @@ impl Headers {
     }
 
     fn name_addr_list(&self, name: HeaderName) -> impl Iterator<Item = Result<NameAddr, HeaderError>> + '_ {
-        self.get_all(name).flat_map(move |v| name_addr::parse_list(&self.buf, v, name))
+        self.get_all(name)
+            .flat_map(move |v| name_addr::parse_list(&self.buf, v, name))
     }
 
     /// From (RFC 3261 §20.20).
