@@ -6,9 +6,9 @@
 use std::path::PathBuf;
 
 use bytes::Bytes;
-use sansip_core::header::{HeaderError, NameAddr};
+use sansip_core::header::Contact;
 use sansip_core::message::validate::{check_request, Problem, Rejection, UasPolicy};
-use sansip_core::message::{split_list, HeaderName, Headers, Message, StatusCode};
+use sansip_core::message::{HeaderName, Headers, Message, StatusCode};
 use sansip_core::parse::{parse_message, Framing, Limits, ParseError, ParseErrorKind};
 
 /// The `../shared` directory next to the repository, where the third-party corpora and the
@@ -82,12 +82,12 @@ pub fn line_at(buf: &[u8], offset: usize) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// Every element of every Contact line, typed (RFC 3261 §20.10), in order.
-pub fn contacts(headers: &Headers) -> Vec<Result<NameAddr, HeaderError>> {
+/// Every Contact address of every Contact line, in order (RFC 3261 §20.10); panics on a
+/// malformed element or `*`.
+pub fn contacts(headers: &Headers) -> Vec<Contact> {
     headers
-        .get_all(HeaderName::Contact)
-        .flat_map(split_list)
-        .map(|v| NameAddr::parse_in(headers.buffer(), v, HeaderName::Contact))
+        .contact()
+        .map(|c| c.expect("well-formed Contact").address().cloned().expect("an address, not *"))
         .collect()
 }
 

@@ -380,11 +380,12 @@ mod tests {
             lines[15],
             "  Max-Forwards: MALFORMED (malformed Max-Forwards header at byte 0 of its value)"
         );
+        assert_eq!(lines[16], "  WWW-Authenticate: ");
         assert_eq!(
-            lines[16],
-            "  WWW-Authenticate: \"Digest realm=\\\"x\\\", nonce=\\\"y\\\"\""
+            lines[17],
+            "    - scheme=\"Digest\" realm=Some(\"x\") nonce=Some(\"y\") algorithm=\"MD5\" qop=None stale=false opaque=None"
         );
-        assert_eq!(lines[17], "  Content-Length: 0");
-        assert_eq!(lines[18], "  body: 0 bytes");
+        assert_eq!(lines[18], "  Content-Length: 0");
+        assert_eq!(lines[19], "  body: 0 bytes");
     }
 }
