@@ -87,7 +87,12 @@ pub fn line_at(buf: &[u8], offset: usize) -> &[u8] {
 pub fn contacts(headers: &Headers) -> Vec<Contact> {
     headers
         .contact()
-        .map(|c| c.expect("well-formed Contact").address().cloned().expect("an address, not *"))
+        .map(|c| {
+            c.expect("well-formed Contact")
+                .address()
+                .cloned()
+                .expect("an address, not *")
+        })
         .collect()
 }
 

@@ -498,7 +498,7 @@ impl Uri {
         if !opt_eq(self.user(), other.user()) || !opt_eq(self.password(), other.password()) {
             return false;
         }
-        if !eq_ic(self.host().as_bytes(), other.host().as_bytes()) || self.port != other.port {
+        if !hosts_equal(self, other) || self.port != other.port {
             return false;
         }
         const MUST: &[&str] = &["user", "ttl", "method", "maddr", "transport"];
@@ -514,6 +514,26 @@ impl Uri {
         };
         covered(self, other) && covered(other, self)
     }
+}
+
+/// Hosts compare case-insensitively; two IPv6 references compare by address, so
+/// `[2001:db8::1]` equals `[2001:DB8:0::1]` (RFC 5118 §4, RFC 4291 §2.2).
+fn hosts_equal(a: &Uri, b: &Uri) -> bool {
+    if eq_ic(a.host().as_bytes(), b.host().as_bytes()) {
+        return true;
+    }
+    if a.host_kind == Some(HostKind::Ipv6) && b.host_kind == Some(HostKind::Ipv6) {
+        let addr = |u: &Uri| {
+            let h = u.host();
+            h.strip_prefix('[')
+                .and_then(|h| h.strip_suffix(']'))
+                .and_then(|h| h.parse::<core::net::Ipv6Addr>().ok())
+        };
+        if let (Some(x), Some(y)) = (addr(a), addr(b)) {
+            return x == y;
+        }
+    }
+    false
 }
 
 /// RFC 3261 §19.1.4 parameter comparison: names in `must` have to match when present on
