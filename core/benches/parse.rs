@@ -142,11 +142,7 @@ fn bench(c: &mut Criterion) {
         // Sanity: every parser accepts the message and finds the same fields.
         let (branch, _, from_tag, _, call_id, cseq, cl, body) = sansip_fields(&parsed);
         assert!(branch.is_some() && from_tag.is_some() && call_id.is_some() && cseq.is_some());
-        assert_eq!(
-            cl.map(|n| n as usize),
-            Some(body.len()),
-            "{name}: Content-Length"
-        );
+        assert_eq!(cl.map(|n| n as usize), Some(body.len()), "{name}: Content-Length");
         let rs = rsip::SipMessage::try_from(&bytes[..]).unwrap();
         assert_eq!(rs.body().len(), body.len(), "{name}: rsip body");
         black_box(rsip_fields(&rs));
@@ -160,8 +156,7 @@ fn bench(c: &mut Criterion) {
         });
         g.bench_function("sansip/parse+fields", |b| {
             b.iter(|| {
-                let msg =
-                    parse_message(black_box(bytes.clone()), Framing::Datagram, &limits).unwrap();
+                let msg = parse_message(black_box(bytes.clone()), Framing::Datagram, &limits).unwrap();
                 black_box(sansip_fields(&msg));
                 msg
             })

@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let encoded = parsed.encode_to_vec();
-    if let Err(err) = parse_message(Bytes::from(encoded.clone()), framing(selector), &limits) {
+    // Encoding may grow a message a little (bare LF becomes CRLF, one Content-Length line is
+    // written), so the size limit is lifted for the second parse; every other limit stays.
+    let relaxed = Limits { max_message_size: usize::MAX, ..limits };
+    if let Err(err) = parse_message(Bytes::from(encoded.clone()), framing(selector), &relaxed) {
         panic!(
             "the encoding of a parsed message does not parse again\n\
              framing: {:?}\nerror: {err:?}\ninput:   {:?}\nencoded: {:?}",

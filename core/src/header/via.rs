@@ -91,7 +91,8 @@ impl<'a> Via<'a> {
     /// after it (§8.1.1.7). A bare cookie (RFC 4475 §3.2.1) identifies nothing, so such
     /// requests fall back to RFC 2543 matching (§17.2.3).
     pub fn is_rfc3261_branch(&self) -> bool {
-        self.branch().is_some_and(|b| b.len() > 7 && b.starts_with(b"z9hG4bK"))
+        self.branch()
+            .is_some_and(|b| b.len() > 7 && b.starts_with(b"z9hG4bK"))
     }
 }
 
@@ -181,7 +182,9 @@ mod tests {
         assert_eq!(v.branch(), Some(&b"z9hG4bKas3"[..]));
         assert!(v.is_rfc3261_branch());
         // RFC 4475 §3.2.1: the bare cookie is not an RFC 3261 branch.
-        assert!(!Via::parse(b"SIP/2.0/UDP h;branch=z9hG4bK").unwrap().is_rfc3261_branch());
+        assert!(!Via::parse(b"SIP/2.0/UDP h;branch=z9hG4bK")
+            .unwrap()
+            .is_rfc3261_branch());
     }
 
     #[test]

@@ -141,7 +141,12 @@ pub fn wsp0(i: &[u8]) -> IResult<&[u8], &[u8]> {
 
 /// `SWS = [LWS]`, `LWS = [*WSP CRLF] 1*WSP` (RFC 3261 §25.1): skips spaces, tabs and line
 /// folds. Never fails. A CRLF not followed by WSP is not folding and is left in place.
+#[inline]
 pub fn sws(i: &[u8]) -> &[u8] {
+    // Most separators have no whitespace around them: leave at once.
+    if !matches!(i.first(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        return i;
+    }
     let mut rest = i;
     loop {
         let (r, _) = match wsp0(rest) {
@@ -172,7 +177,13 @@ pub fn trim(i: &[u8]) -> &[u8] {
 
 /// Skips `SWS c SWS` around a separator (RFC 3261 §25.1 `SEMI`, `EQUAL`, `COMMA`, `SLASH`, ...).
 /// Returns the rest after the separator, or `None` when the separator is absent.
+#[inline]
 pub fn sep(i: &[u8], c: u8) -> Option<&[u8]> {
+    if let [first, rest @ ..] = i {
+        if *first == c {
+            return Some(sws(rest));
+        }
+    }
     match sws(i) {
         [first, rest @ ..] if *first == c => Some(sws(rest)),
         _ => None,

@@ -13,7 +13,7 @@ pub mod lex;
 mod start_line;
 
 pub use error::{ParseError, ParseErrorKind};
-pub use framer::{FrameError, StreamFramer};
+pub use framer::{Frame, FrameError, StreamFramer};
 
 use alloc::vec::Vec;
 use bytes::Bytes;
@@ -40,7 +40,7 @@ pub enum Framing {
 pub struct Limits {
     /// Largest whole message in bytes (default 65 535, the largest UDP payload).
     pub max_message_size: usize,
-    /// Most header lines (default 256).
+    /// Most header lines (default 256), not counting one Content-Length line.
     pub max_headers: usize,
     /// Longest single line, start line or header line, in bytes (default 8 192).
     pub max_header_line: usize,
@@ -107,6 +107,9 @@ pub fn parse_message(data: Bytes, framing: Framing, limits: &Limits) -> Result<M
     // Header lines until the empty line (RFC 3261 §7.3). Folded lines (starting with WSP)
     // continue the previous value (RFC 3261 §7.3.1).
     let mut fields: Vec<Field> = Vec::with_capacity(16);
+    // The encoder always writes one Content-Length line; it does not count toward the limit,
+    // so whatever parses also re-parses after encoding.
+    let mut seen_length = false;
     loop {
         let (end, next) = line_end(buf, pos).ok_or(ParseError::at(K::NoEndOfHeaders, buf.len()))?;
         if end - pos > limits.max_header_line {
@@ -153,14 +156,17 @@ pub fn parse_message(data: Bytes, framing: Framing, limits: &Limits) -> Result<M
             .count();
         let vstart = pos + vstart_rel + lead;
         let vend = (end - trailing_wsp(line)).max(vstart);
-        if fields.len() == limits.max_headers {
+        let name = line.get(..name_len).unwrap_or_default();
+        let kind = HeaderName::from_bytes(name);
+        let first_length = kind == HeaderName::ContentLength && !seen_length;
+        seen_length |= first_length;
+        if fields.len() >= limits.max_headers + usize::from(seen_length) && !first_length {
             return Err(ParseError::at(K::TooManyHeaders, pos));
         }
-        let name = line.get(..name_len).unwrap_or_default();
         fields.push(Field {
             name: Span::new(pos, pos + name_len),
             value: Span::new(vstart, vend),
-            kind: HeaderName::from_bytes(name),
+            kind,
         });
         pos = next;
     }

@@ -4,7 +4,7 @@ use bytes::Bytes;
 
 use super::{lex, Limits, ParseError, ParseErrorKind as K};
 use crate::message::{Method, Span, StatusCode, Version};
-use crate::uri::{Scheme, Uri, UriContext};
+use crate::uri::{Scheme, Uri};
 
 pub(crate) enum StartLine {
     Request {
@@ -95,7 +95,7 @@ pub(crate) fn parse(
     if ulen > limits.max_uri_len {
         return Err(ParseError::at(K::UriTooLong, uri_start));
     }
-    let (uri, used) = Uri::parse_in(&data.slice(..uri_start + ulen), uri_start, UriContext::Full)
+    let (uri, used) = Uri::parse_exact(data, uri_start, uri_start + ulen)
         .map_err(|e| ParseError::at(K::RequestUri(e.kind), uri_start + e.offset))?;
     if used != ulen {
         return Err(ParseError::at(

@@ -11,6 +11,38 @@ pub enum HostKind {
     Ipv6,
 }
 
+const ALNUM: u8 = 1;
+const DIGIT: u8 = 2;
+const HYPHEN: u8 = 4;
+const DOT: u8 = 8;
+
+const fn host_table() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut c = 0usize;
+    while c < 256 {
+        let b = c as u8;
+        let v = if b.is_ascii_digit() {
+            ALNUM | DIGIT
+        } else if b.is_ascii_alphabetic() {
+            ALNUM
+        } else if b == b'-' {
+            HYPHEN
+        } else if b == b'.' {
+            DOT
+        } else {
+            0
+        };
+        #[allow(clippy::indexing_slicing)] // const context: c < 256 by the loop bound
+        {
+            t[c] = v;
+        }
+        c += 1;
+    }
+    t
+}
+
+static HOST: [u8; 256] = host_table();
+
 /// Length of the host at the start of `i` and its kind, or `None` when `i` does not start
 /// with a valid host. Stops at the first byte that cannot continue the host.
 pub fn parse_host(i: &[u8]) -> Option<(HostKind, usize)> {
@@ -19,40 +51,73 @@ pub fn parse_host(i: &[u8]) -> Option<(HostKind, usize)> {
         let inner = i.get(1..close)?;
         return valid_ipv6(inner).then_some((HostKind::Ipv6, close + 1));
     }
-    let len = i
-        .iter()
-        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-        .count();
-    let text = i.get(..len)?;
+    // One pass: find the end and check the hostname rules on the way (RFC 3261 §25.1
+    // `hostname = *( domainlabel "." ) toplabel [ "." ]`, labels alphanum with inner hyphens,
+    // the top label starting with a letter). So `1.2.3.444` is not a host.
+    let mut len = 0;
+    let mut numeric = true;
+    let mut labels_ok = true;
+    let mut label_first = 0u8;
+    let mut prev = DOT;
+    // Label by label: each starts with an alphanumeric, then runs of alphanumerics and '-',
+    // and must end with an alphanumeric.
+    while let Some(c) = i
+        .get(len)
+        .map(|&b| HOST.get(usize::from(b)).copied().unwrap_or(0))
+    {
+        if c == 0 {
+            break;
+        }
+        if c == DOT {
+            labels_ok &= prev & ALNUM != 0;
+        } else {
+            if prev == DOT {
+                labels_ok &= c & ALNUM != 0;
+                label_first = c;
+            }
+            numeric &= c & DIGIT != 0;
+        }
+        prev = c;
+        len += 1;
+    }
     if len == 0 {
         return None;
     }
-    if let Some(n) = ipv4_len(text) {
-        if n == len {
-            return Some((HostKind::Ipv4, len));
-        }
+    let text = i.get(..len)?;
+    if numeric && ipv4_len(text) == Some(len) {
+        return Some((HostKind::Ipv4, len));
     }
-    valid_hostname(text).then_some((HostKind::Domain, len))
+    // A trailing dot is allowed (the fully qualified form): then the label before it counts.
+    let top_ok = if prev == DOT {
+        valid_hostname(text)
+    } else {
+        labels_ok && prev & ALNUM != 0 && label_first & (ALNUM | DIGIT) == ALNUM
+    };
+    top_ok.then_some((HostKind::Domain, len))
 }
 
 /// `hostname = *( domainlabel "." ) toplabel [ "." ]`; labels are alphanum with inner hyphens,
 /// the top label starts with a letter (RFC 3261 §25.1). So `1.2.3.444` is not a host.
 fn valid_hostname(t: &[u8]) -> bool {
     let t = t.strip_suffix(b".").unwrap_or(t);
-    let mut labels = t.split(|&b| b == b'.').peekable();
-    let mut top_ok = false;
-    while let Some(label) = labels.next() {
-        let (Some(first), Some(last)) = (label.first(), label.last()) else {
-            return false;
-        };
-        if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
-            return false;
+    let mut prev = b'.';
+    let mut label_first = 0u8;
+    for &b in t {
+        if b == b'.' {
+            // A label is not empty and does not end with '-'.
+            if !prev.is_ascii_alphanumeric() {
+                return false;
+            }
+        } else if prev == b'.' {
+            // Nor does it start with '-'.
+            if !b.is_ascii_alphanumeric() {
+                return false;
+            }
+            label_first = b;
         }
-        if labels.peek().is_none() {
-            top_ok = first.is_ascii_alphabetic();
-        }
+        prev = b;
     }
-    top_ok
+    prev.is_ascii_alphanumeric() && label_first.is_ascii_alphabetic()
 }
 
 /// Length of a dotted-quad IPv4 address at the start of `t` (each octet 0–255).

@@ -157,6 +157,14 @@ impl Uri {
         Self::parse_prefix(i, ctx).map(|(_, n)| ((), n))
     }
 
+    /// Parses exactly `buf[start..end]` as a whole URI sharing `buf`'s memory. On error returns
+    /// how far it got, counted from `start`.
+    pub(crate) fn parse_exact(buf: &Bytes, start: usize, end: usize) -> Result<(Uri, usize), UriError> {
+        let input = buf.get(start..end).unwrap_or_default();
+        let (uri, used) = Self::parse_prefix(input, UriContext::Full)?;
+        Ok((uri.with_raw(buf.slice(start..start + used)), used))
+    }
+
     fn with_raw(mut self, raw: Bytes) -> Uri {
         self.raw = raw;
         self
@@ -424,7 +432,13 @@ impl Uri {
     }
     /// A parameter value, raw; `Some(None)` when present without a value.
     pub fn param(&self, name: &str) -> Option<Option<&[u8]>> {
-        self.params().get(name)
+        let p = self.params();
+        // Fast path: the name as written; else compare names after unescaping (§19.1.4).
+        p.get(name).or_else(|| {
+            p.iter()
+                .find(|(n, _)| n.contains(&b'%') && eq_ic(&unescape(n), name.as_bytes()))
+                .map(|(_, v)| v)
+        })
     }
     /// The `transport` parameter, if any.
     pub fn transport(&self) -> Option<&[u8]> {
@@ -432,7 +446,7 @@ impl Uri {
     }
     /// True when the `lr` parameter is present (loose routing, RFC 3261 §19.1.1).
     pub fn is_loose_route(&self) -> bool {
-        self.params().contains("lr")
+        self.param("lr").is_some()
     }
     /// The raw `?headers` text, without the `?`.
     pub fn headers_raw(&self) -> Option<&[u8]> {
@@ -485,7 +499,8 @@ impl Uri {
                             .map(u8::to_ascii_lowercase)
                             .collect()
                     };
-                    digits(self) == digits(other) && params_equivalent(self.params(), other.params(), &[])
+                    digits(self) == digits(other)
+                        && params_equivalent(self.params(), other.params(), &[], true)
                 }
                 _ => eq_ic(&self.raw, &other.raw),
             };
@@ -502,7 +517,7 @@ impl Uri {
             return false;
         }
         const MUST: &[&str] = &["user", "ttl", "method", "maddr", "transport"];
-        if !params_equivalent(self.params(), other.params(), MUST) {
+        if !params_equivalent(self.params(), other.params(), MUST, false) {
             return false;
         }
         // Headers: every header on either side must be on the other with an equal value.
@@ -536,28 +551,32 @@ fn hosts_equal(a: &Uri, b: &Uri) -> bool {
     false
 }
 
-/// RFC 3261 §19.1.4 parameter comparison: names in `must` have to match when present on
-/// either side; any other name is compared only when present on both. Case-insensitive after
-/// unescaping.
-fn params_equivalent(a: Params<'_>, b: Params<'_>, must: &[&str]) -> bool {
-    let value_eq = |x: Option<&[u8]>, y: Option<&[u8]>| match (x, y) {
-        (Some(x), Some(y)) => eq_ic(&unescape(x), &unescape(y)),
-        (None, None) => true,
-        _ => false,
+/// The first parameter whose name, after unescaping, is `name` (case-insensitive), with its
+/// unescaped value.
+fn find_param<'a>(p: Params<'a>, name: &[u8]) -> Option<Option<Cow<'a, [u8]>>> {
+    p.iter()
+        .find(|(n, _)| eq_ic(&unescape(n), name))
+        .map(|(_, v)| v.map(unescape))
+}
+
+/// RFC 3261 §19.1.4 parameter comparison: names in `must` (every name when `every`, as
+/// RFC 3966 §4 wants for tel) have to match when present on either side; any other name is
+/// compared only when present on both. Names and values compare case-insensitively after
+/// unescaping; only the first occurrence of a name counts.
+fn params_equivalent(a: Params<'_>, b: Params<'_>, must: &[&str], every: bool) -> bool {
+    let one_way = |x: Params<'_>, y: Params<'_>| {
+        x.iter().all(|(n, _)| {
+            let name = unescape(n);
+            let required = every || must.iter().any(|m| eq_ic(m.as_bytes(), &name));
+            match (find_param(x, &name), find_param(y, &name)) {
+                (Some(Some(v)), Some(Some(w))) => eq_ic(&v, &w),
+                (Some(None), Some(None)) => true,
+                (_, None) => !required,
+                _ => false,
+            }
+        })
     };
-    for (name, v) in a.iter() {
-        let name_s = core::str::from_utf8(name).unwrap_or_default();
-        match b.get(name_s) {
-            Some(w) if !value_eq(v, w) => return false,
-            Some(_) => {}
-            None if must.iter().any(|m| eq_ic(m.as_bytes(), name)) => return false,
-            None => {}
-        }
-    }
-    b.iter().all(|(name, _)| {
-        !must.iter().any(|m| eq_ic(m.as_bytes(), name))
-            || a.get(core::str::from_utf8(name).unwrap_or_default()).is_some()
-    })
+    one_way(a, b) && one_way(b, a)
 }
 
 impl PartialEq for Uri {
@@ -593,11 +612,11 @@ pub struct UriBuilder {
 }
 
 impl UriBuilder {
-    /// Starts `sip:` (or `sips:` when `secure`) with an optional user and a host.
+    /// Starts `sip:` (or `sips:` when `secure`) with an optional user (empty = none) and a host.
     pub fn sip(user: Option<&str>, host: &str, secure: bool) -> Self {
         let mut text = Vec::with_capacity(32 + host.len());
         text.extend_from_slice(if secure { b"sips:" } else { b"sip:" });
-        if let Some(u) = user {
+        if let Some(u) = user.filter(|u| !u.is_empty()) {
             escape(u.as_bytes(), is_user_char, &mut text);
             text.push(b'@');
         }
@@ -611,11 +630,11 @@ impl UriBuilder {
         self.text.append(&mut buf);
         self
     }
-    /// Appends `;name` or `;name=value` (both escaped as needed).
+    /// Appends `;name` or `;name=value` (both escaped as needed; an empty value gives `;name`).
     pub fn param(mut self, name: &str, value: Option<&str>) -> Self {
         self.text.push(b';');
         escape(name.as_bytes(), is_param_char, &mut self.text);
-        if let Some(v) = value {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
             self.text.push(b'=');
             escape(v.as_bytes(), is_param_char, &mut self.text);
         }
