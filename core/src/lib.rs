@@ -58,4 +58,6 @@ pub mod header;
 pub mod message;
 pub mod params;
 pub mod parse;
+pub mod time;
+pub mod transport;
 pub mod uri;
