@@ -1,7 +1,7 @@
 //! `generic-param` lists: `;name[=value]` as in URIs (RFC 3261 §19.1.1) and in header fields
 //! (RFC 3261 §25.1 `generic-param`), parsed lazily and without allocating.
 
-use crate::parse::lex::{eq_ic, is_token, quoted_string, sws};
+use crate::parse::lex::{eq_ic, is_gen_value, is_token, quoted_string, sws};
 
 /// A parameter list kept as its raw text; iterating parses it.
 ///
@@ -151,13 +151,14 @@ pub fn header_params(i: &[u8]) -> Result<(&[u8], &[u8]), usize> {
         }
         let mut after = r.get(name_len..).unwrap_or_default();
         if let Some(v) = crate::parse::lex::sep(after, b'=') {
-            let vlen = match quoted_string(v) {
-                Some((rest2, _)) => v.len() - rest2.len(),
+            let vlen = if v.first() == Some(&b'"') {
+                match quoted_string(v) {
+                    Some((rest2, _)) => v.len() - rest2.len(),
+                    None => 0,
+                }
+            } else {
                 // token / host (IPv6 references included).
-                None => v
-                    .iter()
-                    .take_while(|&&b| is_token(b) || matches!(b, b'[' | b']' | b':'))
-                    .count(),
+                v.iter().take_while(|&&b| is_gen_value(b)).count()
             };
             if vlen == 0 {
                 return Err(start_len - v.len());

@@ -6,29 +6,31 @@ use nom::bytes::complete::{take_while, take_while1};
 use nom::IResult;
 
 /// `token` characters: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~".
-const TOKEN: u8 = 1;
+const TOKEN: u16 = 1;
 /// `word` adds "(" ")" "<" ">" ":" "\" DQUOTE "/" "[" "]" "?" "{" "}" to token.
-const WORD: u8 = 2;
+const WORD: u16 = 2;
 /// `unreserved`: alphanum / mark.
-const UNRESERVED: u8 = 4;
+const UNRESERVED: u16 = 4;
 /// `user-unreserved`: "&" / "=" / "+" / "$" / "," / ";" / "?" / "/".
-const USER_UNRESERVED: u8 = 8;
+const USER_UNRESERVED: u16 = 8;
 /// `param-unreserved`: "[" / "]" / "/" / ":" / "&" / "+" / "$".
-const PARAM_UNRESERVED: u8 = 16;
+const PARAM_UNRESERVED: u16 = 16;
 /// `hnv-unreserved`: "[" / "]" / "/" / "?" / ":" / "+" / "$".
-const HNV_UNRESERVED: u8 = 32;
+const HNV_UNRESERVED: u16 = 32;
 /// `password` extra characters: "&" / "=" / "+" / "$" / ",".
-const PASSWORD_EXTRA: u8 = 64;
+const PASSWORD_EXTRA: u16 = 64;
 /// `UTF8-NONASCII` lead or continuation byte.
-const NON_ASCII: u8 = 128;
+const NON_ASCII: u16 = 128;
+/// A `gen-value` character outside quotes: token or host (IPv6 included) (RFC 3261 §25.1).
+const GEN_VALUE: u16 = 256;
 
-const fn build_table() -> [u8; 256] {
-    let mut t = [0u8; 256];
+const fn build_table() -> [u16; 256] {
+    let mut t = [0u16; 256];
     let mut c = 0usize;
     while c < 256 {
         let b = c as u8;
         let alnum = b.is_ascii_alphanumeric();
-        let mut f = 0u8;
+        let mut f = 0u16;
         if alnum
             || matches!(
                 b,
@@ -61,6 +63,9 @@ const fn build_table() -> [u8; 256] {
         if b >= 0x80 {
             f |= NON_ASCII;
         }
+        if f & TOKEN != 0 || matches!(b, b'[' | b']' | b':') {
+            f |= GEN_VALUE;
+        }
         #[allow(clippy::indexing_slicing)] // const context: c < 256 by the loop bound
         {
             t[c] = f;
@@ -70,10 +75,10 @@ const fn build_table() -> [u8; 256] {
     t
 }
 
-static CLASS: [u8; 256] = build_table();
+static CLASS: [u16; 256] = build_table();
 
 #[inline]
-fn class(b: u8) -> u8 {
+fn class(b: u8) -> u16 {
     // A u8 always indexes a 256-entry table.
     CLASS.get(usize::from(b)).copied().unwrap_or(0)
 }
@@ -117,6 +122,11 @@ pub fn is_header_char(b: u8) -> bool {
 #[inline]
 pub fn is_non_ascii(b: u8) -> bool {
     class(b) & NON_ASCII != 0
+}
+/// A `gen-value` character outside quotes: token or host (RFC 3261 §25.1).
+#[inline]
+pub fn is_gen_value(b: u8) -> bool {
+    class(b) & GEN_VALUE != 0
 }
 /// `WSP`: SP or HTAB.
 #[inline]
@@ -246,16 +256,24 @@ pub fn unquote(inner: &[u8]) -> alloc::vec::Vec<u8> {
     out
 }
 
-/// Parses an unsigned decimal number of at most `max_digits` digits (leading zeros allowed,
-/// RFC 4475 §3.1.1.1). Returns the value and the rest; `None` when there is no digit or the
-/// value does not fit in u64.
+/// Parses an unsigned decimal number (leading zeros allowed, RFC 4475 §3.1.1.1). Returns the
+/// value and the rest; `None` when there is no digit or the value does not fit in u64.
+#[inline]
 pub fn decimal(i: &[u8]) -> Option<(u64, &[u8])> {
-    let (rest, digits) = take_while1::<_, _, nom::error::Error<&[u8]>>(|b: u8| b.is_ascii_digit())(i).ok()?;
     let mut v: u64 = 0;
-    for d in digits {
-        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    let mut n = 0;
+    for &b in i {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(d))?;
+        n += 1;
     }
-    Some((v, rest))
+    if n == 0 {
+        return None;
+    }
+    Some((v, i.get(n..).unwrap_or_default()))
 }
 
 /// Case-insensitive ASCII comparison.

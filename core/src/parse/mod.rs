@@ -190,10 +190,8 @@ pub fn parse_message(data: Bytes, framing: Framing, limits: &Limits) -> Result<M
         }
     };
     let body = Span::new(pos, pos + body_len);
-    let headers = Headers {
-        buf: data.clone(),
-        fields,
-    };
+    // The message keeps the input buffer itself: no extra reference count.
+    let headers = Headers { buf: data, fields };
     Ok(match start {
         StartLine::Request { method, uri, version } => Message::Request(Request {
             method,

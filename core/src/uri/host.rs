@@ -51,73 +51,44 @@ pub fn parse_host(i: &[u8]) -> Option<(HostKind, usize)> {
         let inner = i.get(1..close)?;
         return valid_ipv6(inner).then_some((HostKind::Ipv6, close + 1));
     }
-    // One pass: find the end and check the hostname rules on the way (RFC 3261 §25.1
-    // `hostname = *( domainlabel "." ) toplabel [ "." ]`, labels alphanum with inner hyphens,
-    // the top label starting with a letter). So `1.2.3.444` is not a host.
-    let mut len = 0;
-    let mut numeric = true;
-    let mut labels_ok = true;
-    let mut label_first = 0u8;
-    let mut prev = DOT;
-    // Label by label: each starts with an alphanumeric, then runs of alphanumerics and '-',
-    // and must end with an alphanumeric.
-    while let Some(c) = i
-        .get(len)
-        .map(|&b| HOST.get(usize::from(b)).copied().unwrap_or(0))
-    {
-        if c == 0 {
-            break;
-        }
-        if c == DOT {
-            labels_ok &= prev & ALNUM != 0;
-        } else {
-            if prev == DOT {
-                labels_ok &= c & ALNUM != 0;
-                label_first = c;
-            }
-            numeric &= c & DIGIT != 0;
-        }
-        prev = c;
-        len += 1;
-    }
-    if len == 0 {
-        return None;
-    }
+    let len = i
+        .iter()
+        .take_while(|&&b| HOST.get(usize::from(b)).copied().unwrap_or(0) != 0)
+        .count();
     let text = i.get(..len)?;
-    if numeric && ipv4_len(text) == Some(len) {
+    let first = *text.first()?;
+    if first.is_ascii_digit() && ipv4_len(text) == Some(len) {
         return Some((HostKind::Ipv4, len));
     }
-    // A trailing dot is allowed (the fully qualified form): then the label before it counts.
-    let top_ok = if prev == DOT {
-        valid_hostname(text)
-    } else {
-        labels_ok && prev & ALNUM != 0 && label_first & (ALNUM | DIGIT) == ALNUM
-    };
-    top_ok.then_some((HostKind::Domain, len))
+    valid_hostname(text).then_some((HostKind::Domain, len))
 }
 
 /// `hostname = *( domainlabel "." ) toplabel [ "." ]`; labels are alphanum with inner hyphens,
 /// the top label starts with a letter (RFC 3261 §25.1). So `1.2.3.444` is not a host.
+/// `t` holds only alphanumerics, `-` and `.`.
 fn valid_hostname(t: &[u8]) -> bool {
     let t = t.strip_suffix(b".").unwrap_or(t);
-    let mut prev = b'.';
-    let mut label_first = 0u8;
-    for &b in t {
-        if b == b'.' {
-            // A label is not empty and does not end with '-'.
-            if !prev.is_ascii_alphanumeric() {
-                return false;
-            }
-        } else if prev == b'.' {
-            // Nor does it start with '-'.
-            if !b.is_ascii_alphanumeric() {
-                return false;
-            }
-            label_first = b;
-        }
-        prev = b;
+    let (Some(first), Some(last)) = (t.first(), t.last()) else {
+        return false;
+    };
+    if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
+        return false;
     }
-    prev.is_ascii_alphanumeric() && label_first.is_ascii_alphabetic()
+    // Around every dot: an alphanumeric on both sides (no empty label, no label starting or
+    // ending with '-').
+    let mut top_start = 0;
+    let mut k = 0;
+    while let Some(dot) = t.get(k..).and_then(|r| r.iter().position(|&b| b == b'.')) {
+        let at = k + dot;
+        let before = at.checked_sub(1).and_then(|p| t.get(p));
+        let after = t.get(at + 1);
+        if !before.is_some_and(u8::is_ascii_alphanumeric) || !after.is_some_and(u8::is_ascii_alphanumeric) {
+            return false;
+        }
+        top_start = at + 1;
+        k = at + 1;
+    }
+    t.get(top_start).is_some_and(u8::is_ascii_alphabetic)
 }
 
 /// Length of a dotted-quad IPv4 address at the start of `t` (each octet 0–255).
