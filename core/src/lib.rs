@@ -54,10 +54,16 @@
 
 extern crate alloc;
 
+pub mod auth;
+pub mod cause;
+pub mod config;
 pub mod header;
 pub mod message;
 pub mod params;
 pub mod parse;
+pub mod registration;
 pub mod time;
+pub mod transaction;
 pub mod transport;
+pub mod ua;
 pub mod uri;

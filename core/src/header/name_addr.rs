@@ -141,6 +141,32 @@ impl NameAddr {
         })
     }
 
+    /// Writes `"Display" <uri>` (or `<uri>` without a display name). The display name is
+    /// always quoted, with `"` and `\` escaped (RFC 3261 §25.1 quoted-pair), so any UTF-8
+    /// text is safe (JsSIP `display_name`: never quoted by the user).
+    pub fn format(display: Option<&str>, uri: &Uri) -> String {
+        let mut out = String::with_capacity(uri.as_str().len() + 8);
+        if let Some(d) = display.filter(|d| !d.is_empty()) {
+            out.push('"');
+            for ch in d.chars() {
+                // CR and LF cannot be sent in a header; drop them.
+                match ch {
+                    '"' | '\\' => {
+                        out.push('\\');
+                        out.push(ch);
+                    }
+                    '\r' | '\n' => {}
+                    _ => out.push(ch),
+                }
+            }
+            out.push_str("\" ");
+        }
+        out.push('<');
+        out.push_str(uri.as_str());
+        out.push('>');
+        out
+    }
+
     /// The display name as written (quotes and escapes kept).
     pub fn display_name_raw(&self) -> Option<&[u8]> {
         self.display.and_then(|(s, e)| self.raw.get(s..e))

@@ -1,0 +1,155 @@
+//! The UA's one door: what comes in ([`Input`]) and what goes out ([`Output`], [`Event`]).
+
+use bytes::Bytes;
+
+use crate::cause::Cause;
+use crate::message::StatusCode;
+use crate::time::Instant;
+use crate::transport::{ConnId, DisconnectReason, ServerUri};
+
+/// Something that happened outside the core.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// Connection `conn` (asked for by [`Output::Connect`]) is open.
+    Connected {
+        /// The connection.
+        conn: ConnId,
+        /// When.
+        now: Instant,
+    },
+    /// Connection `conn` could not be opened.
+    ConnectFailed {
+        /// The connection.
+        conn: ConnId,
+        /// When.
+        now: Instant,
+    },
+    /// Connection `conn` closed or failed after opening.
+    Closed {
+        /// The connection.
+        conn: ConnId,
+        /// When.
+        now: Instant,
+    },
+    /// Bytes arrived on `conn`: one WebSocket message or one datagram, or any chunk of a
+    /// TCP/TLS stream (the core frames streams itself).
+    Received {
+        /// The connection.
+        conn: ConnId,
+        /// The bytes.
+        data: Bytes,
+        /// When.
+        now: Instant,
+    },
+}
+
+/// What the core asks of the runtime, or tells the application.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// Open a connection to `server` and call it `conn` in later inputs.
+    Connect {
+        /// The id to use.
+        conn: ConnId,
+        /// Where to.
+        server: ServerUri,
+    },
+    /// Send these bytes on `conn` (one WebSocket message, one datagram, or stream bytes).
+    Transmit {
+        /// The connection.
+        conn: ConnId,
+        /// The bytes.
+        data: Bytes,
+    },
+    /// Close `conn`.
+    Disconnect {
+        /// The connection.
+        conn: ConnId,
+    },
+    /// Something the application may want to know.
+    Event(Event),
+}
+
+/// Which way a traced message went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// We sent it.
+    Sent,
+    /// We received it.
+    Received,
+}
+
+/// Why a received message was dropped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DropReason {
+    /// It did not parse (and could not be answered with a 400).
+    Malformed(crate::parse::ParseError),
+    /// A response no client transaction matches (RFC 3261 §17.1.3).
+    UnmatchedResponse,
+    /// A request without what a transaction needs (RFC 3261 §17.2.3); nobody to answer.
+    InvalidRequest(crate::transaction::TransactionError),
+    /// It came on a connection that is no longer current.
+    StaleConnection,
+    /// The stream could not be framed any more; the connection is closed.
+    Framing(crate::parse::FrameError),
+}
+
+/// Events, named after JsSIP's UA events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// A connection attempt begins (JsSIP `connecting`).
+    Connecting {
+        /// The server.
+        server: ServerUri,
+        /// 1 for the first attempt, `n + 1` after `n` consecutive failures.
+        attempt: u32,
+    },
+    /// The transport is up (JsSIP `connected`).
+    Connected {
+        /// The server.
+        server: ServerUri,
+    },
+    /// The transport is down (JsSIP `disconnected`); the core reconnects by itself.
+    Disconnected {
+        /// The server.
+        server: ServerUri,
+        /// Why.
+        reason: DisconnectReason,
+    },
+    /// Registered for `expires` seconds (JsSIP `registered`).
+    Registered {
+        /// Seconds the binding lasts.
+        expires: u32,
+    },
+    /// Not registered any more (JsSIP `unregistered`); `cause` is `None` when asked for.
+    Unregistered {
+        /// Why, when not asked for.
+        cause: Option<Cause>,
+    },
+    /// A REGISTER failed (JsSIP `registrationFailed`).
+    RegistrationFailed {
+        /// Why.
+        cause: Cause,
+        /// The final status, when a response came.
+        status: Option<StatusCode>,
+        /// When the core retries, if it does.
+        retry_at: Option<Instant>,
+    },
+    /// The registration refresh point was reached (JsSIP `registrationExpiring`).
+    RegistrationExpiring,
+    /// `trace_sip`: a message sent or received, for the adapter to log.
+    SipTrace {
+        /// Sent or received.
+        direction: Direction,
+        /// The server of the connection.
+        server: ServerUri,
+        /// The bytes.
+        data: Bytes,
+    },
+    /// A received message was dropped (a trace event; never silence).
+    Dropped {
+        /// Why.
+        reason: DropReason,
+    },
+}
