@@ -4,9 +4,68 @@
 //! SIP message layer, with no I/O, no clock and no OS randomness. Runtime adapters
 //! (`sansip-tokio`, `sansip-async-std`) own the sockets and timers and drive the core.
 //!
-//! This release holds the message layer: [`parse::parse_message`] turns bytes into a
-//! [`message::Message`] that shares the input buffer; builders make new messages; the
-//! [`parse::StreamFramer`] cuts messages out of TCP/TLS streams.
+//! ## The run loop
+//!
+//! Everything comes in through one door and goes out through another. Time is the core's own
+//! [`time::Instant`] (milliseconds from an epoch the caller picks) and randomness is an
+//! injected [`rand_core::Rng`], so a seed replays a run exactly.
+//!
+//! ```
+//! use sansip_core::config::Config;
+//! use sansip_core::time::Instant;
+//! use sansip_core::ua::{Event, Input, Output, Ua};
+//! # struct Counter(u64);
+//! # impl rand_core::TryRng for Counter {
+//! #     type Error = core::convert::Infallible;
+//! #     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { Ok(self.try_next_u64()? as u32) }
+//! #     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+//! #         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+//! #         Ok(self.0)
+//! #     }
+//! #     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+//! #         for b in dst { *b = self.try_next_u64()? as u8; } Ok(())
+//! #     }
+//! # }
+//! # let rng = Counter(1);
+//!
+//! let config = Config::builder("sip:alice@example.com")
+//!     .server("wss://sip.example.com")
+//!     .password("secret")
+//!     .build()?;
+//! let mut ua = Ua::new(config, rng, Instant::ZERO)?;
+//! ua.start(Instant::ZERO);
+//!
+//! let mut conn = None;
+//! while let Some(out) = ua.poll_output() {
+//!     match out {
+//!         Output::Connect { conn: c, server } => {
+//!             assert_eq!(server.host, "sip.example.com");
+//!             conn = Some(c); // the runtime opens the WebSocket...
+//!         }
+//!         Output::Transmit { .. } | Output::Disconnect { .. } => {}
+//!         Output::Event(Event::Connecting { attempt, .. }) => assert_eq!(attempt, 1),
+//!         Output::Event(_) => {}
+//!     }
+//! }
+//! // ...and reports back when it is open. The core then sends the REGISTER.
+//! let now = Instant::from_millis(40);
+//! ua.handle_input(Input::Connected { conn: conn.unwrap(), now });
+//! let register = std::iter::from_fn(|| ua.poll_output()).find_map(|o| match o {
+//!     Output::Transmit { data, .. } => Some(data),
+//!     _ => None,
+//! });
+//! assert!(register.unwrap().starts_with(b"REGISTER sip:example.com SIP/2.0\r\n"));
+//! // Sleep until the next deadline (Timer F of the REGISTER here), then:
+//! let wake = ua.poll_timeout().unwrap();
+//! ua.handle_timeout(wake);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## The message layer
+//!
+//! [`parse::parse_message`] turns bytes into a [`message::Message`] that shares the input
+//! buffer; builders make new messages; the [`parse::StreamFramer`] cuts messages out of
+//! TCP/TLS streams.
 //!
 //! ```
 //! use bytes::Bytes;

@@ -44,6 +44,8 @@ mod select;
 mod tests;
 #[cfg(test)]
 mod vector_tests;
+#[cfg(test)]
+mod wire_tests;
 
 pub use client::{Authorization, DigestClient};
 pub use digest::{nc_hex, DigestHash};
