@@ -40,12 +40,6 @@ macro_rules! header_names {
                 };
                 (c != 0).then_some(char::from(c))
             }
-
-            /// The header whose compact form is `c` (lower case).
-            fn from_compact(c: u8) -> HeaderName {
-                $($(if c == $compact { return HeaderName::$variant; })?)*
-                HeaderName::Other
-            }
         }
     };
     (@c $c:literal) => { $c };
@@ -119,96 +113,89 @@ header_names! {
     WwwAuthenticate = "WWW-Authenticate";
 }
 
-/// Case-insensitive equality of a canonical name (`canon`: letters and `-`) with a name as
-/// written: letters compare with bit 0x20 (case) folded, anything else exactly.
-#[inline]
-fn token_eq_ic(canon: &[u8], name: &[u8]) -> bool {
-    canon.len() == name.len()
-        && canon
-            .iter()
-            .zip(name)
-            .all(|(&c, &n)| c == n || (c.is_ascii_alphabetic() && (c | 0x20) == (n | 0x20)))
-}
-
-/// The known headers whose long name has this length and (lower-case) first byte.
-fn candidates(len: usize, first: u8) -> &'static [HeaderName] {
-    match (len, first) {
-        (2, b't') => &[HeaderName::To],
-        (3, b'v') => &[HeaderName::Via],
-        (4, b'c') => &[HeaderName::CSeq],
-        (4, b'd') => &[HeaderName::Date],
-        (4, b'f') => &[HeaderName::From],
-        (4, b'p') => &[HeaderName::Path],
-        (4, b'r') => &[HeaderName::RAck, HeaderName::RSeq],
-        (5, b'a') => &[HeaderName::Allow],
-        (5, b'e') => &[HeaderName::Event],
-        (5, b'r') => &[HeaderName::Route],
-        (6, b'a') => &[HeaderName::Accept],
-        (6, b'm') => &[HeaderName::MinSe],
-        (6, b'r') => &[HeaderName::Reason],
-        (6, b's') => &[HeaderName::Server],
-        (7, b'c') => &[HeaderName::CallId, HeaderName::Contact],
-        (7, b'e') => &[HeaderName::Expires],
-        (7, b'p') => &[HeaderName::Privacy],
-        (7, b'r') => &[HeaderName::Require],
-        (7, b's') => &[HeaderName::Subject],
-        (7, b'w') => &[HeaderName::Warning],
-        (8, b'i') => &[HeaderName::Identity],
-        (8, b'p') => &[HeaderName::Priority],
-        (8, b'r') => &[HeaderName::ReferTo, HeaderName::Replaces, HeaderName::ReplyTo],
-        (8, b's') => &[HeaderName::SipEtag],
-        (9, b'c') => &[HeaderName::CallInfo],
-        (9, b's') => &[HeaderName::Supported],
-        (9, b't') => &[HeaderName::Timestamp],
-        (10, b'a') => &[HeaderName::AlertInfo],
-        (10, b'e') => &[HeaderName::ErrorInfo],
-        (10, b'u') => &[HeaderName::UserAgent],
-        (11, b'i') => &[HeaderName::InReplyTo],
-        (11, b'm') => &[HeaderName::MinExpires],
-        (11, b'r') => &[HeaderName::ReferredBy, HeaderName::RetryAfter],
-        (11, b'u') => &[HeaderName::Unsupported],
-        (12, b'a') => &[HeaderName::AllowEvents],
-        (12, b'c') => &[HeaderName::ContentType],
-        (12, b'm') => &[HeaderName::MaxForwards, HeaderName::MimeVersion],
-        (12, b'o') => &[HeaderName::Organization],
-        (12, b'r') => &[HeaderName::RecordRoute],
-        (12, b's') => &[HeaderName::SipIfMatch],
-        (13, b'a') => &[HeaderName::Authorization],
-        (13, b'p') => &[HeaderName::ProxyRequire],
-        (13, b's') => &[HeaderName::ServiceRoute],
-        (14, b'a') => &[HeaderName::AcceptContact],
-        (14, b'c') => &[HeaderName::ContentLength],
-        (14, b'r') => &[HeaderName::RejectContact],
-        (15, b'a') => &[HeaderName::AcceptEncoding, HeaderName::AcceptLanguage],
-        (15, b's') => &[HeaderName::SessionExpires],
-        (16, b'c') => &[HeaderName::ContentEncoding, HeaderName::ContentLanguage],
-        (16, b'w') => &[HeaderName::WwwAuthenticate],
-        (18, b'p') => &[HeaderName::ProxyAuthenticate],
-        (18, b's') => &[HeaderName::SubscriptionState],
-        (19, b'a') => &[HeaderName::AuthenticationInfo],
-        (19, b'c') => &[HeaderName::ContentDisposition],
-        (19, b'p') => &[HeaderName::ProxyAuthorization],
-        (19, b'r') => &[HeaderName::RequestDisposition],
-        _ => &[],
-    }
-}
+/// The longest known header name (`Authentication-Info`, ...).
+const MAX_KNOWN_LEN: usize = 19;
 
 impl HeaderName {
     /// Classifies a header name as written (any case, long or compact form).
     #[inline]
     pub fn from_bytes(name: &[u8]) -> HeaderName {
-        let Some(first) = name.first().map(u8::to_ascii_lowercase) else {
+        // Lower-case into a stack buffer, then one `match` on the bytes: the compiler turns it
+        // into a switch on the length and a few comparisons.
+        let mut buf = [0u8; MAX_KNOWN_LEN];
+        let Some(dst) = buf.get_mut(..name.len()) else {
             return HeaderName::Other;
         };
-        if name.len() == 1 {
-            return Self::from_compact(first);
+        for (d, s) in dst.iter_mut().zip(name) {
+            *d = s.to_ascii_lowercase();
         }
-        for &h in candidates(name.len(), first) {
-            if token_eq_ic(h.as_str().as_bytes(), name) {
-                return h;
-            }
+        match &*dst {
+            b"accept" => HeaderName::Accept,
+            b"accept-contact" | b"a" => HeaderName::AcceptContact,
+            b"accept-encoding" => HeaderName::AcceptEncoding,
+            b"accept-language" => HeaderName::AcceptLanguage,
+            b"alert-info" => HeaderName::AlertInfo,
+            b"allow" => HeaderName::Allow,
+            b"allow-events" | b"u" => HeaderName::AllowEvents,
+            b"authentication-info" => HeaderName::AuthenticationInfo,
+            b"authorization" => HeaderName::Authorization,
+            b"call-id" | b"i" => HeaderName::CallId,
+            b"call-info" => HeaderName::CallInfo,
+            b"contact" | b"m" => HeaderName::Contact,
+            b"content-disposition" => HeaderName::ContentDisposition,
+            b"content-encoding" | b"e" => HeaderName::ContentEncoding,
+            b"content-language" => HeaderName::ContentLanguage,
+            b"content-length" | b"l" => HeaderName::ContentLength,
+            b"content-type" | b"c" => HeaderName::ContentType,
+            b"cseq" => HeaderName::CSeq,
+            b"date" => HeaderName::Date,
+            b"error-info" => HeaderName::ErrorInfo,
+            b"event" | b"o" => HeaderName::Event,
+            b"expires" => HeaderName::Expires,
+            b"from" | b"f" => HeaderName::From,
+            b"identity" | b"y" => HeaderName::Identity,
+            b"in-reply-to" => HeaderName::InReplyTo,
+            b"max-forwards" => HeaderName::MaxForwards,
+            b"mime-version" => HeaderName::MimeVersion,
+            b"min-expires" => HeaderName::MinExpires,
+            b"min-se" => HeaderName::MinSe,
+            b"organization" => HeaderName::Organization,
+            b"path" => HeaderName::Path,
+            b"priority" => HeaderName::Priority,
+            b"privacy" => HeaderName::Privacy,
+            b"proxy-authenticate" => HeaderName::ProxyAuthenticate,
+            b"proxy-authorization" => HeaderName::ProxyAuthorization,
+            b"proxy-require" => HeaderName::ProxyRequire,
+            b"rack" => HeaderName::RAck,
+            b"reason" => HeaderName::Reason,
+            b"record-route" => HeaderName::RecordRoute,
+            b"referred-by" | b"b" => HeaderName::ReferredBy,
+            b"refer-to" | b"r" => HeaderName::ReferTo,
+            b"reject-contact" | b"j" => HeaderName::RejectContact,
+            b"replaces" => HeaderName::Replaces,
+            b"reply-to" => HeaderName::ReplyTo,
+            b"request-disposition" | b"d" => HeaderName::RequestDisposition,
+            b"require" => HeaderName::Require,
+            b"retry-after" => HeaderName::RetryAfter,
+            b"route" => HeaderName::Route,
+            b"rseq" => HeaderName::RSeq,
+            b"server" => HeaderName::Server,
+            b"service-route" => HeaderName::ServiceRoute,
+            b"session-expires" | b"x" => HeaderName::SessionExpires,
+            b"sip-etag" => HeaderName::SipEtag,
+            b"sip-if-match" => HeaderName::SipIfMatch,
+            b"subject" | b"s" => HeaderName::Subject,
+            b"subscription-state" => HeaderName::SubscriptionState,
+            b"supported" | b"k" => HeaderName::Supported,
+            b"timestamp" => HeaderName::Timestamp,
+            b"to" | b"t" => HeaderName::To,
+            b"unsupported" => HeaderName::Unsupported,
+            b"user-agent" => HeaderName::UserAgent,
+            b"via" | b"v" => HeaderName::Via,
+            b"warning" => HeaderName::Warning,
+            b"www-authenticate" => HeaderName::WwwAuthenticate,
+            _ => HeaderName::Other,
         }
-        HeaderName::Other
     }
 
     /// True for headers whose value is a comma-separated list that may be split across
