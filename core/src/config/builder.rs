@@ -46,6 +46,7 @@ pub struct ConfigBuilder {
     pub(super) authorization_user: Option<String>,
     pub(super) register: bool,
     pub(super) register_expires: u32,
+    pub(super) register_from_tag_trail: Option<String>,
     pub(super) registrar_server: Option<String>,
     pub(super) no_answer_timeout: Duration,
     pub(super) trace_sip: bool,
@@ -60,10 +61,12 @@ pub struct ConfigBuilder {
     pub(super) instance_id: Option<String>,
     pub(super) realm: Option<String>,
     pub(super) ha1: Option<String>,
+    pub(super) authorization_jwt: Option<String>,
     pub(super) user_agent: Option<String>,
     pub(super) extra_headers: Vec<(String, &'static str)>,
     pub(super) session_timers: bool,
     pub(super) session_timers_refresh_method: Method,
+    pub(super) session_timers_force_refresher: bool,
     pub(super) keep_alive_interval: Option<Duration>,
     pub(super) limits: Limits,
 }
@@ -85,6 +88,7 @@ impl ConfigBuilder {
             authorization_user: None,
             register: true,
             register_expires: 600,
+            register_from_tag_trail: None,
             registrar_server: None,
             no_answer_timeout: Duration::from_secs(60),
             trace_sip: false,
@@ -99,10 +103,12 @@ impl ConfigBuilder {
             instance_id: None,
             realm: None,
             ha1: None,
+            authorization_jwt: None,
             user_agent: None,
             extra_headers: Vec::new(),
             session_timers: true,
             session_timers_refresh_method: Method::Update,
+            session_timers_force_refresher: false,
             keep_alive_interval: None,
             limits: Limits::default(),
         }
@@ -154,6 +160,11 @@ impl ConfigBuilder {
     /// `register_expires`: requested registration lifetime in seconds (more than 0).
     pub fn register_expires(mut self, seconds: u32) -> Self {
         self.register_expires = seconds;
+        self
+    }
+    /// `register_from_tag_trail`: token characters appended to the From tag of each REGISTER.
+    pub fn register_from_tag_trail(mut self, trail: impl Into<String>) -> Self {
+        self.register_from_tag_trail = Some(trail.into());
         self
     }
     /// `registrar_server`: a SIP URI without user part; `sip:` is prefixed when missing.
@@ -231,6 +242,11 @@ impl ConfigBuilder {
         self.ha1 = Some(ha1.into());
         self
     }
+    /// `authorization_jwt`: a token sent verbatim as the `Authorization` header value.
+    pub fn authorization_jwt(mut self, jwt: impl Into<String>) -> Self {
+        self.authorization_jwt = Some(jwt.into());
+        self
+    }
     /// `user_agent`: the User-Agent header value.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
@@ -253,6 +269,11 @@ impl ConfigBuilder {
     /// `session_timers_refresh_method`: [`Method::Update`] or [`Method::Invite`].
     pub fn session_timers_refresh_method(mut self, method: Method) -> Self {
         self.session_timers_refresh_method = method;
+        self
+    }
+    /// `session_timers_force_refresher`: ask to be the session refresher (`;refresher=uac`).
+    pub fn session_timers_force_refresher(mut self, on: bool) -> Self {
+        self.session_timers_force_refresher = on;
         self
     }
     /// Extension: send a CRLF keep-alive at this interval (zero sends none).

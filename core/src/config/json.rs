@@ -24,6 +24,7 @@ const PARAMETERS: &[&str] = &[
     "authorization_user",
     "register",
     "register_expires",
+    "register_from_tag_trail",
     "registrar_server",
     "no_answer_timeout",
     "trace_sip",
@@ -38,11 +39,13 @@ const PARAMETERS: &[&str] = &[
     "instance_id",
     "realm",
     "ha1",
+    "authorization_jwt",
     "user_agent",
     "register_extra_headers",
     "extra_headers",
     "session_timers",
     "session_timers_refresh_method",
+    "session_timers_force_refresher",
     "keep_alive_interval",
     "limits",
 ];
@@ -123,6 +126,8 @@ fn apply(b: ConfigBuilder, name: &'static str, v: &Value) -> Result<ConfigBuilde
         "authorization_user" => b.authorization_user(text(name, v)?),
         "register" => b.register(boolean(name, v)?),
         "register_expires" => b.register_expires(whole(name, v)?),
+        // JsSIP's `String(register_from_tag_trail)` (a function there has no JSON form).
+        "register_from_tag_trail" => b.register_from_tag_trail(text(name, v)?),
         "registrar_server" => b.registrar_server(string(name, v)?),
         "no_answer_timeout" => b.no_answer_timeout(seconds(name, v)?),
         "trace_sip" => b.trace_sip(boolean(name, v)?),
@@ -137,6 +142,8 @@ fn apply(b: ConfigBuilder, name: &'static str, v: &Value) -> Result<ConfigBuilde
         "instance_id" => b.instance_id(string(name, v)?),
         "realm" => b.realm(text(name, v)?),
         "ha1" => b.ha1(text(name, v)?),
+        // JsSIP takes only a string here (`typeof authorization_jwt === 'string'`).
+        "authorization_jwt" => b.authorization_jwt(string(name, v)?),
         "user_agent" => b.user_agent(string(name, v)?),
         "register_extra_headers" | "extra_headers" => strings(name, v)?
             .into_iter()
@@ -150,6 +157,7 @@ fn apply(b: ConfigBuilder, name: &'static str, v: &Value) -> Result<ConfigBuilde
                 None => return Err(ConfigError::new(name, REFRESH_METHOD)),
             }
         }
+        "session_timers_force_refresher" => b.session_timers_force_refresher(boolean(name, v)?),
         "keep_alive_interval" => b.keep_alive_interval(seconds(name, v)?),
         "limits" => b.limits(limits(v)?),
         _ => return Err(ConfigError::unknown(name)),

@@ -128,6 +128,7 @@ fn every_parameter() {
         "authorization_user": "alice123",
         "register": true,
         "register_expires": "300",
+        "register_from_tag_trail": "edge-1",
         "registrar_server": "sip:registrar.example.com",
         "no_answer_timeout": 120,
         "trace_sip": true,
@@ -145,11 +146,13 @@ fn every_parameter() {
         "instance_id": "8f1fa16a-1165-4a96-8341-785b1ef24f12",
         "realm": "example.com",
         "ha1": "939E7578ED9E3C518A452ACEE763BCE9",
+        "authorization_jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln",
         "user_agent": "MyPhone 1.0",
         "register_extra_headers": ["X-Device: desk"],
         "extra_headers": ["X-Tenant: 42"],
         "session_timers": false,
         "session_timers_refresh_method": "invite",
+        "session_timers_force_refresher": true,
         "keep_alive_interval": 25,
         "limits": {"max_message_size": 20000, "max_headers": 64}
     }"#,
@@ -167,6 +170,7 @@ fn every_parameter() {
     );
     assert_eq!(c.authorization_user, "alice123");
     assert_eq!(c.register_expires, 300, "JsSIP takes numeric strings");
+    assert_eq!(c.register_from_tag_trail.as_deref(), Some("edge-1"));
     assert_eq!(c.registrar_server.as_str(), "sip:registrar.example.com");
     assert_eq!(c.no_answer_timeout, Duration::from_secs(120));
     assert!(c.trace_sip);
@@ -196,11 +200,16 @@ fn every_parameter() {
     );
     assert_eq!(c.realm.as_deref(), Some("example.com"));
     assert_eq!(c.ha1.as_deref(), Some("939e7578ed9e3c518a452acee763bce9"));
+    assert_eq!(
+        c.authorization_jwt.as_deref(),
+        Some("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln")
+    );
     assert_eq!(c.user_agent, "MyPhone 1.0");
     // Both names feed one list, in key order (serde_json keeps objects sorted).
     assert_eq!(c.register_extra_headers, ["X-Tenant: 42", "X-Device: desk"]);
     assert!(!c.session_timers);
     assert_eq!(c.session_timers_refresh_method, Method::Invite);
+    assert!(c.session_timers_force_refresher);
     assert_eq!(c.keep_alive_interval, Some(Duration::from_secs(25)));
     assert_eq!((c.limits.max_message_size, c.limits.max_headers), (20_000, 64));
     assert_eq!(c.limits.max_uri_len, 4_096);

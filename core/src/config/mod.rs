@@ -71,6 +71,10 @@ pub struct Config {
     pub register: bool,
     /// `register_expires`: requested registration lifetime in seconds (default 600).
     pub register_expires: u32,
+    /// `register_from_tag_trail`: token characters JsSIP appends to the random From tag of each
+    /// REGISTER it sends, refreshes included, but not of un-REGISTER (JsSIP `Registrator.js`
+    /// `register()`); default none.
+    pub register_from_tag_trail: Option<String>,
     /// `registrar_server`: the REGISTER Request-URI (default: `uri` without user, params and
     /// headers).
     pub registrar_server: Uri,
@@ -100,6 +104,10 @@ pub struct Config {
     pub realm: Option<String>,
     /// `ha1`: a precomputed digest HA1 in lower-case hex, used instead of `password`.
     pub ha1: Option<String>,
+    /// `authorization_jwt`: sent verbatim (no `Bearer ` added) as the `Authorization` header
+    /// value of every request JsSIP's `RequestSender.js` `send()` sends, replacing any
+    /// Authorization already there; default none. A secret, like `password`.
+    pub authorization_jwt: Option<String>,
     /// `user_agent`: the User-Agent header value.
     pub user_agent: String,
     /// `register_extra_headers` / `extra_headers`: whole header lines (`Name: value`) added to
@@ -109,6 +117,10 @@ pub struct Config {
     pub session_timers: bool,
     /// `session_timers_refresh_method`: UPDATE (default) or INVITE.
     pub session_timers_refresh_method: Method,
+    /// `session_timers_force_refresher`: the initial INVITE's `Session-Expires` carries
+    /// `;refresher=uac` (RFC 4028 §7.1), as JsSIP's `RTCSession.js` `connect()` does (default
+    /// false).
+    pub session_timers_force_refresher: bool,
     /// Extension `keep_alive_interval`: send a CRLF keep-alive at this interval (RFC 5626
     /// §3.5.1); `None` (default) sends none.
     pub keep_alive_interval: Option<Duration>,
@@ -147,5 +159,7 @@ impl Config {
 mod json_error_tests;
 #[cfg(all(test, feature = "serde"))]
 mod json_tests;
+#[cfg(test)]
+mod jssip_3_10_tests;
 #[cfg(test)]
 mod tests;

@@ -52,6 +52,9 @@ impl ConfigBuilder {
         if self.register_expires == 0 {
             return fail("register_expires", ConfigProblem::OutOfRange);
         }
+        let register_from_tag_trail = given(self.register_from_tag_trail)
+            .map(from_tag_trail)
+            .transpose()?;
         let registrar_server = match given(self.registrar_server) {
             Some(text) => registrar(&text)?,
             None => default_registrar(&uri)?,
@@ -99,6 +102,7 @@ impl ConfigBuilder {
         if ha1.is_some() && realm.is_none() {
             return fail("ha1", ConfigProblem::Requires("realm"));
         }
+        let authorization_jwt = given(self.authorization_jwt).map(jwt).transpose()?;
         let user_agent = single_line("user_agent", given(self.user_agent))?
             .unwrap_or_else(|| DEFAULT_USER_AGENT.to_string());
         let mut register_extra_headers = Vec::with_capacity(self.extra_headers.len());
@@ -130,6 +134,7 @@ impl ConfigBuilder {
             authorization_user,
             register: self.register,
             register_expires: self.register_expires,
+            register_from_tag_trail,
             registrar_server,
             no_answer_timeout: self.no_answer_timeout,
             trace_sip: self.trace_sip,
@@ -144,10 +149,12 @@ impl ConfigBuilder {
             instance_id,
             realm,
             ha1,
+            authorization_jwt,
             user_agent,
             register_extra_headers,
             session_timers: self.session_timers,
             session_timers_refresh_method: self.session_timers_refresh_method,
+            session_timers_force_refresher: self.session_timers_force_refresher,
             keep_alive_interval: self.keep_alive_interval.filter(|d| !d.is_zero()),
             limits: self.limits,
         })
@@ -312,6 +319,33 @@ fn ha1(text: &str) -> Result<String, ConfigError> {
         return fail("ha1", ConfigProblem::Invalid("must be 32 or 64 hex digits"));
     }
     Ok(text.to_ascii_lowercase())
+}
+
+/// `register_from_tag_trail`: it ends a From tag, so token characters only (RFC 3261 §25.1
+/// `tag-param = "tag" EQUAL token`).
+fn from_tag_trail(trail: String) -> Result<String, ConfigError> {
+    if !trail.bytes().all(is_token) {
+        return fail(
+            "register_from_tag_trail",
+            ConfigProblem::Invalid("must be token characters only"),
+        );
+    }
+    Ok(trail)
+}
+
+/// `authorization_jwt`: a whole header value, so on one line (RFC 3261 §7.3.1) and not blank
+/// (RFC 3261 §25.1 `credentials` cannot be empty).
+fn jwt(value: String) -> Result<String, ConfigError> {
+    if value.contains(['\r', '\n']) {
+        return fail(
+            "authorization_jwt",
+            ConfigProblem::Invalid("contains a line break"),
+        );
+    }
+    if value.trim_matches([' ', '\t']).is_empty() {
+        return fail("authorization_jwt", ConfigProblem::Invalid("is blank"));
+    }
+    Ok(value)
 }
 
 /// An extra header line: `Name: value`, the name a token, no CR/LF (RFC 3261 §7.3.1).

@@ -43,6 +43,9 @@ pub struct RegistrationParams {
     pub extra_headers: Vec<String>,
     /// The methods we accept, for Allow.
     pub allow: &'static str,
+    /// Appended to the From tag of REGISTERs that add or refresh the binding, not of
+    /// un-REGISTERs (JsSIP `register_from_tag_trail`, Registrator.js).
+    pub from_tag_trail: Option<String>,
     /// Shortest wait before retrying a failed registration.
     pub retry_min: Duration,
     /// Longest wait before retrying a failed registration.
@@ -273,7 +276,10 @@ impl Registration {
             method: Method::Register,
             uri: p.registrar.clone(),
             to: aor.clone(),
-            from: format!("{aor};tag={}", self.from_tag),
+            from: match (&p.from_tag_trail, f.kind) {
+                (Some(trail), Kind::Register) => format!("{aor};tag={}{trail}", self.from_tag),
+                _ => format!("{aor};tag={}", self.from_tag),
+            },
             call_id: self.call_id.clone(),
             cseq: f.cseq,
             credentials: f.credentials.clone(),

@@ -23,6 +23,7 @@ fn params() -> RegistrationParams {
         expires: 600,
         extra_headers: vec!["X-Foo: bar".into()],
         allow: "INVITE,ACK,CANCEL,BYE,UPDATE,MESSAGE,OPTIONS,REFER,INFO,NOTIFY",
+        from_tag_trail: None,
         retry_min: Duration::from_secs(2),
         retry_max: Duration::from_secs(30),
     }
@@ -356,6 +357,31 @@ fn unregister_and_unregister_all() {
     let all = reg.poll_request().unwrap();
     assert!(all.headers.iter().any(|(n, v)| n == "Contact" && v == "*"));
     assert!(all.headers.iter().any(|(n, v)| n == "Expires" && v == "0"));
+}
+
+#[test]
+fn from_tag_trail_on_register_not_on_unregister() {
+    let mut rng = rng();
+    let mut p = params();
+    p.from_tag_trail = Some("-trail7".into());
+    let mut reg = Registration::new(p, &mut rng);
+    reg.register(T0);
+    reg.transport_up(T0);
+    let req = reg.poll_request().unwrap();
+    assert!(
+        req.from
+            .ends_with(&alloc::format!(";tag={}-trail7", reg.from_tag)),
+        "{}",
+        req.from
+    );
+    reg.handle_response(&response(&req, 200, ""), None, T0, &mut rng);
+    reg.unregister(T0, false);
+    let un = reg.poll_request().unwrap();
+    assert!(
+        un.from.ends_with(&alloc::format!(";tag={}", reg.from_tag)),
+        "{}",
+        un.from
+    );
 }
 
 #[test]

@@ -135,6 +135,7 @@ impl<R: Rng> Ua<R> {
             expires: config.register_expires,
             extra_headers: config.register_extra_headers.clone(),
             allow: ALLOW,
+            from_tag_trail: config.register_from_tag_trail.clone(),
             retry_min: config.connection_recovery_min_interval,
             retry_max: config.connection_recovery_max_interval,
         };

@@ -74,6 +74,13 @@ pub fn build_request<R: Rng + ?Sized>(
     if let Some((name, value)) = &out.credentials {
         b = b.header(*name, value);
     }
+    // JsSIP `authorization_jwt`: sent as given in Authorization (RequestSender.js); a digest
+    // answer to a 401 takes its place rather than being overwritten as JsSIP does.
+    if let Some(jwt) = &config.authorization_jwt {
+        if !matches!(&out.credentials, Some((HeaderName::Authorization, _))) {
+            b = b.header(HeaderName::Authorization, jwt);
+        }
+    }
     for (name, value) in &out.headers {
         b = b.header_raw(name, value);
     }

@@ -157,6 +157,36 @@ fn start_connect_register_with_digest() {
 use crate::message::HeaderName;
 
 #[test]
+fn authorization_jwt_sent_until_a_digest_answer_replaces_it() {
+    let mut ua = ua(config(|b| b.authorization_jwt("Bearer eyJhbGciOi.x.y")));
+    ua.start(Instant::ZERO);
+    let conn = first_connect(&drain(&mut ua));
+    ua.handle_input(Input::Connected {
+        conn,
+        now: Instant::ZERO,
+    });
+    let reqs = sent_requests(&drain(&mut ua));
+    assert_eq!(
+        reqs[0].headers().get(HeaderName::Authorization),
+        Some(&b"Bearer eyJhbGciOi.x.y"[..])
+    );
+    let challenge = reply(
+        &reqs[0],
+        401,
+        "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"abc\"\r\n",
+    );
+    ua.handle_input(Input::Received {
+        conn,
+        data: challenge,
+        now: Instant::ZERO,
+    });
+    let reqs = sent_requests(&drain(&mut ua));
+    let auth: Vec<&[u8]> = reqs[0].headers().get_all(HeaderName::Authorization).collect();
+    assert_eq!(auth.len(), 1);
+    assert!(auth[0].starts_with(b"Digest algorithm=MD5, username=\"alice\""));
+}
+
+#[test]
 fn keepalive_ping_answered_and_options_answered() {
     let mut ua = ua(config(|b| b.register(false)));
     ua.start(Instant::ZERO);
