@@ -3,6 +3,8 @@
 // Test helpers: a missing corpus file or a broken expectation must fail the test loudly.
 #![allow(clippy::panic, clippy::expect_used, clippy::indexing_slicing)]
 
+pub mod sim;
+
 use std::path::PathBuf;
 
 use bytes::Bytes;

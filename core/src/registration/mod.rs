@@ -102,6 +102,9 @@ struct Inflight {
     answered: u8,
     stale_retry: bool,
     credentials: Option<(HeaderName, String)>,
+    /// When this REGISTER was handed out: the binding's lifetime is counted from here, as the
+    /// registrar may accept it as soon as it arrives (a lost 200 over UDP is answered late).
+    sent_at: Instant,
 }
 
 /// The registration state machine. See the [module docs](self).
@@ -249,7 +252,6 @@ impl Registration {
             self.queued = Some(kind);
             return;
         }
-        let _ = now;
         self.cseq += 1;
         let expires = match kind {
             Kind::Register => self.expires,
@@ -262,6 +264,7 @@ impl Registration {
             answered: 0,
             stale_retry: false,
             credentials: None,
+            sent_at: now,
         };
         let req = self.request(&inflight);
         self.inflight = Some(inflight);
@@ -410,6 +413,7 @@ impl Registration {
         self.cseq += 1;
         f.cseq = self.cseq;
         f.answered += 1;
+        f.sent_at = now;
         f.credentials = Some((auth.header_name(), auth.value.clone()));
         let req = self.request(&f);
         self.inflight = Some(f);
@@ -442,8 +446,9 @@ impl Registration {
             return;
         }
         self.registered = true;
-        self.expires_at = Some(now + Duration::from_secs(u64::from(expires)));
-        self.refresh_at = Some(now + refresh_delay(expires, rng));
+        // Counted from when the REGISTER left: the registrar's clock started no later.
+        self.expires_at = Some(f.sent_at + Duration::from_secs(u64::from(expires)));
+        self.refresh_at = Some((f.sent_at + refresh_delay(expires, rng)).max(now));
         self.events.push_back(RegistrationEvent::Registered { expires });
     }
 
@@ -469,16 +474,23 @@ impl Registration {
             // A failed refresh: the old binding lasts until it expires.
             self.refresh_at = None;
         }
-        // Retry while the application wants to be registered, except when the credentials
-        // are wrong: another try would fail the same way.
-        let retry = self.wanted && cause != Cause::AuthenticationError;
+        // Retry while the application wants to be registered, and only where another try can
+        // succeed: no response, a server failure (5xx), 408/480, or a Retry-After. A refusal
+        // (401/407 after our answer, 403, other 4xx, 6xx) would fail the same way: RFC 3261
+        // §21.4.4 says a 403 SHOULD NOT be repeated.
+        let transient = match status {
+            None => true,
+            Some(s) => s.class() == 5 || matches!(s.as_u16(), 408 | 480) || retry_after.is_some(),
+        };
+        let retry = self.wanted && transient && cause != Cause::AuthenticationError;
         self.retry_at = if retry {
             let delay = retry_after.unwrap_or_else(|| self.backoff.next_delay(rng));
             Some(now + delay)
         } else {
             None
         };
-        if cause == Cause::AuthenticationError {
+        if !retry {
+            // Given up: a reconnect does not re-register until the application asks again.
             self.wanted = false;
         }
         self.events.push_back(RegistrationEvent::Failed {

@@ -317,6 +317,9 @@ impl<R: Rng> Ua<R> {
                 if self.link.as_ref().is_some_and(|l| l.conn == conn) {
                     self.link = None;
                 }
+                // The registration learns of the loss first: it re-registers on reconnect, so a
+                // REGISTER lost with the connection is not a failure with its own retry.
+                self.registration.transport_down(now);
                 // Whatever was in flight on that connection is lost (RFC 3261 §17.1.4).
                 let live: alloc::vec::Vec<TxId> = self.owners.keys().copied().collect();
                 for tx in live {
@@ -325,7 +328,6 @@ impl<R: Rng> Ua<R> {
                     }
                 }
                 self.event(Event::Disconnected { server, reason });
-                self.registration.transport_down(now);
             }
         }
     }
