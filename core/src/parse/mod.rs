@@ -106,7 +106,7 @@ pub fn parse_message(data: Bytes, framing: Framing, limits: &Limits) -> Result<M
 
     // Header lines until the empty line (RFC 3261 §7.3). Folded lines (starting with WSP)
     // continue the previous value (RFC 3261 §7.3.1).
-    let mut fields: Vec<Field> = Vec::with_capacity(16);
+    let mut fields: Vec<Field> = Vec::with_capacity(32);
     // The encoder always writes one Content-Length line; it does not count toward the limit,
     // so whatever parses also re-parses after encoding.
     let mut seen_length = false;
