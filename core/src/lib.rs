@@ -116,6 +116,8 @@ extern crate alloc;
 pub mod auth;
 pub mod cause;
 pub mod config;
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod header;
 pub mod message;
 pub mod params;

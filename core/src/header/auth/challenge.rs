@@ -61,17 +61,7 @@ impl<'a> Challenge<'a> {
         value: &'a [u8],
         header: HeaderName,
     ) -> impl Iterator<Item = Result<Challenge<'a>, HeaderError>> + 'a {
-        let mut failed = false;
-        scan::list(value).map_while(move |r| {
-            if failed {
-                return None;
-            }
-            let c = r
-                .map_err(|at| HeaderError::new(header, at))
-                .and_then(|raw| Self::from_raw(value, raw, header));
-            failed = c.is_err();
-            Some(c)
-        })
+        scan::typed_list(value, header, Self::from_raw)
     }
 
     fn from_raw(value: &'a [u8], raw: RawAuth<'a>, header: HeaderName) -> Result<Challenge<'a>, HeaderError> {

@@ -65,17 +65,7 @@ impl<'a> Credentials<'a> {
         value: &'a [u8],
         header: HeaderName,
     ) -> impl Iterator<Item = Result<Credentials<'a>, HeaderError>> + 'a {
-        let mut failed = false;
-        scan::list(value).map_while(move |r| {
-            if failed {
-                return None;
-            }
-            let c = r
-                .map_err(|at| HeaderError::new(header, at))
-                .and_then(|raw| Self::from_raw(value, raw, header));
-            failed = c.is_err();
-            Some(c)
-        })
+        scan::typed_list(value, header, Self::from_raw)
     }
 
     fn from_raw(

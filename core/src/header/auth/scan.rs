@@ -4,6 +4,8 @@
 //!
 //! Errors are the input left at the point of failure, so callers turn them into offsets.
 
+use crate::header::HeaderError;
+use crate::message::HeaderName;
 use crate::parse::lex::{is_token, quoted_string, sws};
 use crate::parse::offset_in;
 
@@ -189,4 +191,24 @@ pub(super) fn single(value: &[u8]) -> Result<RawAuth<'_>, usize> {
         return Err(offset_in(value, rest));
     }
     Ok(raw)
+}
+
+/// The items of a list value, each read by `from_raw`; the iteration stops after the first
+/// error (what follows a malformed item cannot be split reliably).
+pub(super) fn typed_list<'a, T: 'a>(
+    value: &'a [u8],
+    header: HeaderName,
+    from_raw: fn(&'a [u8], RawAuth<'a>, HeaderName) -> Result<T, HeaderError>,
+) -> impl Iterator<Item = Result<T, HeaderError>> + 'a {
+    let mut failed = false;
+    list(value).map_while(move |r| {
+        if failed {
+            return None;
+        }
+        let item = r
+            .map_err(|at| HeaderError::new(header, at))
+            .and_then(|raw| from_raw(value, raw, header));
+        failed = item.is_err();
+        Some(item)
+    })
 }
