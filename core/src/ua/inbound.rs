@@ -143,7 +143,11 @@ impl<R: Rng> Ua<R> {
         let Some(req) = self.transactions.server(tx).map(|s| s.request().clone()) else {
             return;
         };
-        if let Err(rejection) = check_request(&req, &UasPolicy::default()) {
+        let rejected = check_request(&req, &UasPolicy::default()).err().filter(|r| {
+            // RFC 3428 §7: instant messages may carry any type; the application judges it.
+            !(*req.method() == Method::Message && r.status == StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        });
+        if let Some(rejection) = rejected {
             let warning = format!("399 {} \"{}\"", self.identity.via_host, rejection.problem);
             let mut extra: Vec<(HeaderName, String)> = alloc::vec![(HeaderName::Warning, warning)];
             match rejection.status.as_u16() {
@@ -169,11 +173,24 @@ impl<R: Rng> Ua<R> {
                 ];
                 self.answer(tx, StatusCode::OK, &extra, now);
             }
-            // Sessions and messages arrive with the next layer; until then say so honestly.
+            // RFC 3428 §7: accept with 200 and hand the message to the application.
+            Method::Message => {
+                let text = |v: Option<&[u8]>| v.map(|v| String::from_utf8_lossy(v).into_owned());
+                let h = req.headers();
+                let e = Event::NewMessage {
+                    from: text(h.get(HeaderName::From)).unwrap_or_default(),
+                    to: text(h.get(HeaderName::To)).unwrap_or_default(),
+                    content_type: text(h.get(HeaderName::ContentType)),
+                    body: req.body(),
+                };
+                self.answer(tx, super::message::MESSAGE_ACCEPTED, &[], now);
+                self.event(e);
+            }
+            // Sessions arrive with the next layer; until then say so honestly.
             _ => self.answer(
                 tx,
                 StatusCode::NOT_IMPLEMENTED,
-                &[(HeaderName::Allow, String::from("OPTIONS"))],
+                &[(HeaderName::Allow, String::from("OPTIONS, MESSAGE"))],
                 now,
             ),
         }

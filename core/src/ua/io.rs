@@ -1,5 +1,6 @@
 //! The UA's one door: what comes in ([`Input`]) and what goes out ([`Output`], [`Event`]).
 
+use alloc::string::String;
 use bytes::Bytes;
 
 use crate::cause::Cause;
@@ -138,6 +139,33 @@ pub enum Event {
     },
     /// The registration refresh point was reached (JsSIP `registrationExpiring`).
     RegistrationExpiring,
+    /// A MESSAGE we sent got a 2xx (JsSIP message `succeeded`).
+    MessageSucceeded {
+        /// Which one.
+        id: super::MessageId,
+        /// The status.
+        status: StatusCode,
+    },
+    /// A MESSAGE we sent failed (JsSIP message `failed`).
+    MessageFailed {
+        /// Which one.
+        id: super::MessageId,
+        /// Why.
+        cause: Cause,
+        /// The final status, when a response came.
+        status: Option<StatusCode>,
+    },
+    /// A MESSAGE arrived and was answered 200 (JsSIP `newMessage`, originator remote).
+    NewMessage {
+        /// The From header value.
+        from: String,
+        /// The To header value.
+        to: String,
+        /// The Content-Type, if any.
+        content_type: Option<String>,
+        /// The body.
+        body: Bytes,
+    },
     /// `trace_sip`: a message sent or received, for the adapter to log.
     SipTrace {
         /// Sent or received.

@@ -11,15 +11,19 @@
 mod identity;
 mod inbound;
 mod io;
+mod message;
 mod outgoing;
 mod send;
+mod target;
 #[cfg(test)]
 mod tests;
 
 pub use identity::{uuid_v4, LocalIdentity};
 pub use io::{Direction, DropReason, Event, Input, Output};
+pub use message::MessageId;
 pub use outgoing::OutgoingRequest;
 pub use send::{build_request, new_branch, preloaded_route, via_transport, BRANCH_COOKIE};
+pub use target::normalize_target;
 
 use alloc::collections::{BTreeMap, VecDeque};
 use bytes::Bytes;
@@ -47,6 +51,12 @@ pub enum UaError {
     /// The transport settings are unusable.
     #[error("transport configuration: {0}")]
     Flow(#[from] FlowConfigError),
+    /// The target is not a SIP URI and cannot be made one (JsSIP `normalizeTarget`).
+    #[error("invalid target")]
+    InvalidTarget,
+    /// The content type is empty or holds CR/LF.
+    #[error("invalid content type")]
+    InvalidContentType,
 }
 
 /// The digest credentials of `config`: `authorization_user` with `password`, and/or
@@ -66,6 +76,8 @@ fn credentials(config: &Config) -> Option<DigestCredentials<'_>> {
 enum Owner {
     /// A REGISTER with this CSeq.
     Register(u32),
+    /// An outgoing MESSAGE.
+    Message(MessageId),
 }
 
 /// The current connection.
@@ -87,6 +99,9 @@ pub struct Ua<R: Rng> {
     registration: Registration,
     link: Option<Link>,
     owners: BTreeMap<TxId, Owner>,
+    digest: crate::auth::DigestClient,
+    messages: BTreeMap<MessageId, message::PendingMessage>,
+    next_message: u64,
     outputs: VecDeque<Output>,
     stopping: Option<Instant>,
 }
@@ -149,6 +164,9 @@ impl<R: Rng> Ua<R> {
             rng,
             link: None,
             owners: BTreeMap::new(),
+            digest: crate::auth::DigestClient::new(),
+            messages: BTreeMap::new(),
+            next_message: 0,
             outputs: VecDeque::new(),
             stopping: None,
         })
@@ -431,12 +449,19 @@ impl<R: Rng> Ua<R> {
                 self.registration
                     .request_failed(cseq, Cause::ConnectionError, now, &mut self.rng)
             }
+            (Owner::Message(_), ClientEvent::Provisional(_) | ClientEvent::Additional2xx(_)) => {}
+            (Owner::Message(id), ClientEvent::Final(resp)) => self.message_response(id, &resp, now),
+            (Owner::Message(id), ClientEvent::Timeout) => self.message_failed(id, Cause::RequestTimeout),
+            (Owner::Message(id), ClientEvent::TransportError) => {
+                self.message_failed(id, Cause::ConnectionError)
+            }
         }
     }
 
     fn owner_failed(&mut self, owner: Owner, cause: Cause, now: Instant) {
         match owner {
             Owner::Register(cseq) => self.registration.request_failed(cseq, cause, now, &mut self.rng),
+            Owner::Message(id) => self.message_failed(id, cause),
         }
     }
 }

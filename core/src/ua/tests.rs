@@ -1,4 +1,5 @@
 use super::*;
+use crate::cause::Cause;
 use crate::message::Message;
 use crate::parse::{parse_message, Limits};
 use alloc::string::String;
@@ -271,4 +272,147 @@ fn malformed_request_gets_400_with_warning() {
             reason: DropReason::Malformed(_)
         })
     ));
+}
+
+fn connected(cfg: Config) -> (Ua<Pcg64>, ConnId) {
+    let mut ua = ua(cfg);
+    ua.start(Instant::ZERO);
+    let conn = first_connect(&drain(&mut ua));
+    ua.handle_input(Input::Connected {
+        conn,
+        now: Instant::ZERO,
+    });
+    drain(&mut ua);
+    (ua, conn)
+}
+
+#[test]
+fn message_with_proxy_challenge_then_success() {
+    let (mut ua, conn) = connected(config(|b| b.register(false)));
+    let id = ua
+        .send_message(Instant::ZERO, "bob", "Hello ¶", "text/plain;charset=utf-8")
+        .unwrap();
+    let reqs = sent_requests(&drain(&mut ua));
+    let msg = &reqs[0];
+    let text = core::str::from_utf8(msg.buffer()).unwrap();
+    // JsSIP normalizeTarget: a bare user is at our domain.
+    assert!(
+        text.starts_with("MESSAGE sip:bob@example.com SIP/2.0\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("\r\nTo: <sip:bob@example.com>\r\nFrom: \"Alice\" <sip:alice@example.com>;tag="));
+    assert!(text.contains("\r\nCSeq: 1 MESSAGE\r\n"));
+    assert!(text.ends_with("Content-Type: text/plain;charset=utf-8\r\nUser-Agent: sansip/0.1.0\r\nContent-Length: 8\r\n\r\nHello ¶"), "{text}");
+    let challenge = reply(
+        msg,
+        407,
+        "Proxy-Authenticate: Digest realm=\"example.com\", nonce=\"m1\", qop=\"auth\"\r\n",
+    );
+    ua.handle_input(Input::Received {
+        conn,
+        data: challenge,
+        now: Instant::ZERO,
+    });
+    let reqs = sent_requests(&drain(&mut ua));
+    let again = &reqs[0];
+    assert_eq!(again.cseq().unwrap().seq, 2);
+    assert_eq!(again.call_id(), msg.call_id());
+    assert_eq!(again.from_tag(), msg.from_tag());
+    assert!(again.headers().proxy_authorization().next().unwrap().is_ok());
+    assert_eq!(again.body_bytes(), "Hello ¶".as_bytes());
+    ua.handle_input(Input::Received {
+        conn,
+        data: reply(again, 202, ""),
+        now: Instant::ZERO,
+    });
+    assert_eq!(
+        drain(&mut ua),
+        [Output::Event(Event::MessageSucceeded {
+            id,
+            status: crate::message::StatusCode::ACCEPTED
+        })]
+    );
+}
+
+#[test]
+fn message_wrong_password_fails_once_not_in_a_loop() {
+    let (mut ua, conn) = connected(config(|b| b.register(false)));
+    let id = ua
+        .send_message(Instant::ZERO, "sip:bob@example.net", "x", "text/plain")
+        .unwrap();
+    let challenge = "WWW-Authenticate: Digest realm=\"example.net\", nonce=\"m1\"\r\n";
+    let reqs = sent_requests(&drain(&mut ua));
+    ua.handle_input(Input::Received {
+        conn,
+        data: reply(&reqs[0], 401, challenge),
+        now: Instant::ZERO,
+    });
+    let reqs = sent_requests(&drain(&mut ua));
+    assert_eq!(reqs.len(), 1);
+    ua.handle_input(Input::Received {
+        conn,
+        data: reply(&reqs[0], 401, challenge),
+        now: Instant::ZERO,
+    });
+    assert_eq!(
+        drain(&mut ua),
+        [Output::Event(Event::MessageFailed {
+            id,
+            cause: Cause::AuthenticationError,
+            status: crate::message::StatusCode::new(401)
+        })]
+    );
+}
+
+#[test]
+fn message_without_connection_or_with_bad_target() {
+    let mut ua = ua(config(|b| b.register(false)));
+    ua.start(Instant::ZERO);
+    drain(&mut ua);
+    let id = ua.send_message(Instant::ZERO, "bob", "x", "text/plain").unwrap();
+    assert_eq!(
+        drain(&mut ua),
+        [Output::Event(Event::MessageFailed {
+            id,
+            cause: Cause::ConnectionError,
+            status: None
+        })]
+    );
+    assert_eq!(
+        ua.send_message(Instant::ZERO, "ibc@iñaki.com", "x", "text/plain"),
+        Err(UaError::InvalidTarget)
+    );
+    assert_eq!(
+        ua.send_message(Instant::ZERO, "bob", "x", "text/plain\r\nX: y"),
+        Err(UaError::InvalidContentType)
+    );
+}
+
+#[test]
+fn incoming_message_answered_200_and_reported() {
+    let (mut ua, conn) = connected(config(|b| b.register(false)));
+    let message = Bytes::from_static(
+        b"MESSAGE sip:alice@example.com SIP/2.0\r\nVia: SIP/2.0/WSS p.example.com;branch=z9hG4bKm1\r\n\
+          Max-Forwards: 70\r\nTo: <sip:alice@example.com>\r\nFrom: \"Bob\" <sip:bob@example.com>;tag=b1\r\n\
+          Call-ID: m-1\r\nCSeq: 1 MESSAGE\r\nContent-Type: application/im-iscomposing+xml\r\nContent-Length: 5\r\n\r\nhello",
+    );
+    ua.handle_input(Input::Received {
+        conn,
+        data: message,
+        now: Instant::ZERO,
+    });
+    let outs = drain(&mut ua);
+    let Output::Transmit { data, .. } = &outs[1] else {
+        panic!("{outs:?}")
+    };
+    assert!(data.starts_with(b"SIP/2.0 200 OK\r\n"));
+    assert_eq!(
+        outs[0],
+        Output::Event(Event::NewMessage {
+            from: "\"Bob\" <sip:bob@example.com>;tag=b1".into(),
+            to: "<sip:alice@example.com>".into(),
+            content_type: Some("application/im-iscomposing+xml".into()),
+            body: Bytes::from_static(b"hello"),
+        })
+    );
 }
