@@ -7,6 +7,7 @@
 #![allow(clippy::panic)]
 
 use alloc::string::ToString;
+use alloc::vec::Vec;
 use bytes::Bytes;
 
 use crate::parse::{parse_message as parse, Framing, Limits, StreamFramer};
@@ -70,7 +71,7 @@ pub fn parse_uri(data: &[u8]) -> bool {
 /// a chunk size `1..=256` (cycled), then the stream. No bytes or messages out of thin air; when
 /// neither run errs, the same messages however the stream is cut. Returns the messages of the
 /// chunked run (`None` on a framing error).
-pub fn stream_framer(data: &[u8]) -> Option<alloc::vec::Vec<Bytes>> {
+pub fn stream_framer(data: &[u8]) -> Option<Vec<Bytes>> {
     let (&count, rest) = data.split_first()?;
     let (sizes, stream) = rest.split_at(usize::from(count % 16).min(rest.len()));
     let chunked = frame(chunks(sizes, stream));
@@ -100,7 +101,7 @@ fn chunks<'a>(sizes: &'a [u8], mut stream: &'a [u8]) -> impl Iterator<Item = &'a
     })
 }
 
-fn frame<'a>(chunks: impl Iterator<Item = &'a [u8]>) -> Option<alloc::vec::Vec<Bytes>> {
+fn frame<'a>(chunks: impl Iterator<Item = &'a [u8]>) -> Option<Vec<Bytes>> {
     let mut framer = StreamFramer::new(Limits::default());
     let (mut pushed, mut yielded, mut messages) = (0usize, 0usize, Vec::new());
     for chunk in chunks {

@@ -116,6 +116,7 @@ extern crate alloc;
 pub mod auth;
 pub mod cause;
 pub mod config;
+pub mod dialog;
 #[doc(hidden)]
 pub mod fuzz_targets;
 pub mod header;
@@ -123,6 +124,7 @@ pub mod message;
 pub mod params;
 pub mod parse;
 pub mod registration;
+pub mod sdp;
 pub mod time;
 pub mod transaction;
 pub mod transport;

@@ -69,6 +69,8 @@ fn main() {
          registrar bindings now: {}",
         sim.wire().len(),
         sim.connects(ua).len(),
-        sim.registrar().live_bindings("sip:alice@example.com", sim.now()).len()
+        sim.registrar()
+            .live_bindings("sip:alice@example.com", sim.now())
+            .len()
     );
 }

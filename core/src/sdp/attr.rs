@@ -1,7 +1,8 @@
 //! Attributes (`a=`), typed on access: rtpmap, fmtp, direction, ptime, rtcp, mid, and the ICE
 //! and DTLS attributes as their raw text.
 
-use super::model::{Connection, MediaDescription, Sdp};
+use super::media::MediaDescription;
+use super::model::{Connection, Sdp};
 use super::parse::{fields, parse_u16, parse_u32};
 use crate::parse::lex::eq_ic;
 
@@ -37,7 +38,7 @@ impl<'a> Attribute<'a> {
 /// The media direction attributes (RFC 3264 §5.1, RFC 8866 §6.7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Direction {
-    /// `a=sendrecv`, the default (RFC 8866 §6.7.3).
+    /// `a=sendrecv`, the default (RFC 8866 §6.7.2).
     SendRecv,
     /// `a=sendonly`.
     SendOnly,
@@ -239,7 +240,8 @@ impl<'a> MediaDescription<'a> {
             .filter(move |m| this.has_payload_type(m.payload_type))
     }
     fn has_payload_type(&self, pt: u8) -> bool {
-        self.formats().any(|f| parse_u16(f.as_bytes()) == Some(u16::from(pt)))
+        self.formats()
+            .any(|f| parse_u16(f.as_bytes()) == Some(u16::from(pt)))
     }
     /// The rtpmap of a payload type.
     pub fn rtpmap(&self, payload_type: u8) -> Option<RtpMap<'a>> {
@@ -305,7 +307,7 @@ impl<'a> MediaDescription<'a> {
     pub fn setup(&self) -> Option<&'a str> {
         self.attr_or_session_str("setup")
     }
-    /// The payload type of `telephone-event` at this clock rate (RFC 4733 §7.1.1).
+    /// The payload type of `telephone-event` at this clock rate (RFC 4733).
     pub fn telephone_event_payload_type(&self, clock_rate: u32) -> Option<u8> {
         self.rtpmaps()
             .find(|m| m.is("telephone-event") && m.clock_rate == Some(clock_rate))

@@ -43,6 +43,7 @@
 
 mod attr;
 mod builder;
+mod media;
 mod model;
 mod negotiate;
 mod offer_answer;
@@ -56,15 +57,20 @@ mod oa_tests;
 #[cfg(test)]
 mod prop_tests;
 #[cfg(test)]
+mod refusal_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod write_tests;
 
-pub use attr::{Attribute, Direction, Fmtp, RtpMap, Rtcp};
+pub use attr::{Attribute, Direction, Fmtp, Rtcp, RtpMap};
 pub use builder::{MediaBuilder, SdpBuildError, SdpBuilder};
-pub use model::{AddressType, Bandwidth, Connection, MediaDescription, Origin, Sdp, SdpLine};
+pub use media::MediaDescription;
+pub use model::{AddressType, Bandwidth, Connection, Origin, Sdp, SdpLine};
 pub use negotiate::check_answer;
-pub use offer_answer::{Carrier, OfferAnswer, OfferAnswerError, OfferAnswerState, OfferRefusal, Side};
+pub use offer_answer::{
+    Carrier, OfferAnswer, OfferAnswerError, OfferAnswerState, OfferRefusal, PendingOffer, Side,
+};
 
 /// What made a session description unparseable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]

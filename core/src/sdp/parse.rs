@@ -110,11 +110,7 @@ pub(crate) fn parse(buf: Bytes) -> Result<Sdp, SdpError> {
             }
             _ => {}
         }
-        lines.push(Line {
-            kind,
-            value,
-            number,
-        });
+        lines.push(Line { kind, value, number });
     }
     let Some(v_line) = version_line else {
         return Err(SdpError {
