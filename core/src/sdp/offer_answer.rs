@@ -200,11 +200,11 @@ pub struct PendingOffer {
 /// The offer/answer state of one session (RFC 3264 §4).
 ///
 /// ```text
-///            local_offer                     remote_answer
-///  NoOffer ──────────────▶ LocalOffer ───────────────────────▶ Stable
-///  Stable  ◀── rollback ──            ◀── rollback ── (back to NoOffer or Stable)
-///            remote_offer                    local_answer
-///  NoOffer ──────────────▶ RemoteOffer ──────────────────────▶ Stable
+///                    local_offer                 remote_answer
+///  NoOffer, Stable ───────────────▶ LocalOffer ───────────────▶ Stable
+///  NoOffer, Stable ───────────────▶ RemoteOffer ──────────────▶ Stable
+///                    remote_offer                local_answer
+///  LocalOffer, RemoteOffer ── rollback ──▶ the state before the offer
 /// ```
 ///
 /// What the state machine cannot see is the SIP transaction state; the session layer adds it:
@@ -214,8 +214,8 @@ pub struct PendingOffer {
 /// - An offer in a reliable 1xx or a 2xx is only possible when the INVITE had no offer
 ///   (RFC 3261 §13.2.1, RFC 3262 §5); SDP in a 1xx or 2xx that follows the answer already
 ///   given in a reliable 1xx repeats that answer and is not a new offer.
-/// - SDP in an unreliable 1xx is not an answer (RFC 3262 §5): it may preview early media, but
-///   only the answer in a reliable 1xx or in the 2xx completes the exchange. So there is no
+/// - SDP in an unreliable 1xx completes no exchange (RFC 6337 §2.3): it may preview early
+///   media, but only the answer in a reliable 1xx or in the 2xx counts. So there is no
 ///   `Carrier` for it.
 /// - An unacceptable answer (an [`OfferAnswerError`] from [`OfferAnswer::remote_answer`])
 ///   that came in a 2xx still gets its ACK, then a BYE, as RFC 3261 §13.2.2.4 does for an
