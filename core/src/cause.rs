@@ -31,6 +31,14 @@ pub enum Cause {
     SipFailureCode,
     /// The response could not be understood (JsSIP `BAD_MEDIA_DESCRIPTION` / internal).
     BadResponse,
+    /// The call was canceled before it was answered (JsSIP `CANCELED`).
+    Canceled,
+    /// Nobody answered within `no_answer_timeout` (JsSIP `NO_ANSWER`).
+    NoAnswer,
+    /// Our 2xx to an INVITE was never acknowledged (JsSIP `NO_ACK`, RFC 3261 §13.3.1.4).
+    NoAck,
+    /// The session ended with a BYE (JsSIP `BYE`).
+    Bye,
 }
 
 impl Cause {
@@ -45,6 +53,7 @@ impl Cause {
             410 | 480 => Cause::Unavailable,
             484 => Cause::AddressIncomplete,
             486 | 600 => Cause::Busy,
+            487 => Cause::Canceled,
             488 | 606 => Cause::IncompatibleSdp,
             _ => Cause::SipFailureCode,
         }

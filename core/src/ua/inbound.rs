@@ -120,7 +120,8 @@ impl<R: Rng> Ua<R> {
             .is_some_and(|l| l.server.transport.is_reliable());
         match self.transactions.receive_request(req, reliable, now) {
             RequestDisposition::New(tx) => self.new_request(tx, now),
-            RequestDisposition::Absorbed(_) | RequestDisposition::Ack2xx(_) => {}
+            RequestDisposition::Absorbed(_) => {}
+            RequestDisposition::Ack2xx(ack) => self.incoming_ack(&ack),
             RequestDisposition::Cancel { cancel_tx, invite_tx } => {
                 // RFC 3261 §9.2: 200 to the CANCEL when the INVITE is known, else 481.
                 let status = if invite_tx.is_some() {
@@ -128,7 +129,10 @@ impl<R: Rng> Ua<R> {
                 } else {
                     StatusCode::CALL_TRANSACTION_DOES_NOT_EXIST
                 };
-                self.answer(cancel_tx, status, &[], now);
+                self.reply_to(cancel_tx, status, &[], now);
+                if let Some(invite_tx) = invite_tx {
+                    self.incoming_cancel(invite_tx, now);
+                }
             }
             RequestDisposition::Invalid(_, err) => {
                 // Without the headers a transaction needs there is nobody to answer.
@@ -160,10 +164,20 @@ impl<R: Rng> Ua<R> {
                 }
                 _ => {}
             }
-            self.answer(tx, rejection.status, &extra, now);
+            self.reply_to(tx, rejection.status, &extra, now);
+            return;
+        }
+        // Inside a dialog (RFC 3261 §12.2.2): the call it belongs to, or 481.
+        if req.to_tag().is_some() && *req.method() != Method::Options {
+            if !self.in_dialog_request(tx, &req, now) {
+                self.reply_to(tx, StatusCode::CALL_TRANSACTION_DOES_NOT_EXIST, &[], now);
+            }
             return;
         }
         match req.method() {
+            Method::Invite => self.incoming_invite(tx, req, now),
+            // RFC 3261 §15.1.2: a BYE outside any dialog.
+            Method::Bye => self.reply_to(tx, StatusCode::CALL_TRANSACTION_DOES_NOT_EXIST, &[], now),
             // RFC 3261 §11.2: OPTIONS gets what we support.
             Method::Options => {
                 let extra = [
@@ -171,7 +185,7 @@ impl<R: Rng> Ua<R> {
                     (HeaderName::Accept, String::from("application/sdp, text/plain")),
                     (HeaderName::Supported, String::from("path, gruu, outbound")),
                 ];
-                self.answer(tx, StatusCode::OK, &extra, now);
+                self.reply_to(tx, StatusCode::OK, &extra, now);
             }
             // RFC 3428 §7: accept with 200 and hand the message to the application.
             Method::Message => {
@@ -183,21 +197,21 @@ impl<R: Rng> Ua<R> {
                     content_type: text(h.get(HeaderName::ContentType)),
                     body: req.body(),
                 };
-                self.answer(tx, super::message::MESSAGE_ACCEPTED, &[], now);
+                self.reply_to(tx, super::message::MESSAGE_ACCEPTED, &[], now);
                 self.event(e);
             }
             // Sessions arrive with the next layer; until then say so honestly.
-            _ => self.answer(
+            _ => self.reply_to(
                 tx,
                 StatusCode::NOT_IMPLEMENTED,
-                &[(HeaderName::Allow, String::from("OPTIONS, MESSAGE"))],
+                &[(HeaderName::Allow, String::from(ALLOW))],
                 now,
             ),
         }
     }
 
-    /// Answers server transaction `tx` with `status` and `extra` headers.
-    fn answer(&mut self, tx: TxId, status: StatusCode, extra: &[(HeaderName, String)], now: Instant) {
+    /// Replies on server transaction `tx` with `status` and `extra` headers.
+    fn reply_to(&mut self, tx: TxId, status: StatusCode, extra: &[(HeaderName, String)], now: Instant) {
         let Some(req) = self.transactions.server(tx).map(|s| s.request().clone()) else {
             return;
         };

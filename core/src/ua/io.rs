@@ -139,6 +139,59 @@ pub enum Event {
     },
     /// The registration refresh point was reached (JsSIP `registrationExpiring`).
     RegistrationExpiring,
+    /// A call arrived (JsSIP `newRTCSession`, originator remote); it is ringing (180 sent).
+    /// Answer with `Ua::answer`, refuse with `Ua::reject`.
+    NewSession {
+        /// The call.
+        id: super::SessionId,
+        /// The From header value.
+        from: String,
+        /// The To header value.
+        to: String,
+        /// The SDP offer, if the INVITE had one.
+        sdp: Option<Bytes>,
+    },
+    /// A provisional response to our INVITE (JsSIP `progress`); `sdp` means early media.
+    Progress {
+        /// The call.
+        id: super::SessionId,
+        /// The status (180, 183, ...).
+        status: StatusCode,
+        /// The SDP it carried.
+        sdp: Option<Bytes>,
+    },
+    /// The call was answered (JsSIP `accepted`); `sdp` is the answer we got, if any.
+    Accepted {
+        /// The call.
+        id: super::SessionId,
+        /// The SDP of the 2xx.
+        sdp: Option<Bytes>,
+    },
+    /// The ACK went out or came in: the session is up (JsSIP `confirmed`).
+    Confirmed {
+        /// The call.
+        id: super::SessionId,
+    },
+    /// An established call ended (JsSIP `ended`).
+    Ended {
+        /// The call.
+        id: super::SessionId,
+        /// Why.
+        cause: Cause,
+        /// Who ended it.
+        originator: super::Originator,
+    },
+    /// A call ended before it was established (JsSIP `failed`).
+    Failed {
+        /// The call.
+        id: super::SessionId,
+        /// Why.
+        cause: Cause,
+        /// Who ended it.
+        originator: super::Originator,
+        /// The final status, when there was one.
+        status: Option<StatusCode>,
+    },
     /// A MESSAGE we sent got a 2xx (JsSIP message `succeeded`).
     MessageSucceeded {
         /// Which one.

@@ -8,8 +8,13 @@
 //! let wake = ua.poll_timeout();
 //! ```
 
+mod call;
+#[cfg(test)]
+mod call_tests;
+mod call_types;
 mod identity;
 mod inbound;
+mod incoming_call;
 mod io;
 mod message;
 mod outgoing;
@@ -18,6 +23,7 @@ mod target;
 #[cfg(test)]
 mod tests;
 
+pub use call_types::{CallOptions, Originator, SessionId};
 pub use identity::{uuid_v4, LocalIdentity};
 pub use io::{Direction, DropReason, Event, Input, Output};
 pub use message::MessageId;
@@ -78,6 +84,12 @@ enum Owner {
     Register(u32),
     /// An outgoing MESSAGE.
     Message(MessageId),
+    /// The INVITE of a call we placed.
+    Invite(SessionId),
+    /// The CANCEL of a call we placed.
+    Cancel(SessionId),
+    /// A BYE in a call.
+    Bye(SessionId),
 }
 
 /// The current connection.
@@ -102,6 +114,8 @@ pub struct Ua<R: Rng> {
     digest: crate::auth::DigestClient,
     messages: BTreeMap<MessageId, message::PendingMessage>,
     next_message: u64,
+    calls: BTreeMap<SessionId, call::Call>,
+    next_session: u64,
     outputs: VecDeque<Output>,
     stopping: Option<Instant>,
 }
@@ -167,6 +181,8 @@ impl<R: Rng> Ua<R> {
             digest: crate::auth::DigestClient::new(),
             messages: BTreeMap::new(),
             next_message: 0,
+            calls: BTreeMap::new(),
+            next_session: 0,
             outputs: VecDeque::new(),
             stopping: None,
         })
@@ -258,6 +274,8 @@ impl<R: Rng> Ua<R> {
             }
         }
         self.registration.handle_timeout(now, &mut self.rng);
+        self.call_timeouts(now);
+        self.forget_finished();
         if self.stopping.is_some_and(|t| t <= now) {
             self.stopping = None;
             self.flow.stop();
@@ -277,10 +295,28 @@ impl<R: Rng> Ua<R> {
             self.transactions.poll_timeout(),
             self.registration.poll_timeout(),
             self.stopping,
+            self.calls_poll_timeout(),
         ]
         .into_iter()
         .flatten()
         .min()
+    }
+
+    /// Drops the owners of transactions the layer has finished with, and the calls that only
+    /// waited for them.
+    fn forget_finished(&mut self) {
+        let gone: alloc::vec::Vec<(TxId, Owner)> = self
+            .owners
+            .iter()
+            .filter(|(tx, _)| self.transactions.client(**tx).is_none())
+            .map(|(t, o)| (*t, *o))
+            .collect();
+        for (tx, owner) in gone {
+            self.owners.remove(&tx);
+            if let Owner::Invite(id) | Owner::Cancel(id) | Owner::Bye(id) = owner {
+                self.session_transaction_ended(id);
+            }
+        }
     }
 
     fn event(&mut self, e: Event) {
@@ -430,7 +466,9 @@ impl<R: Rng> Ua<R> {
         let Some(owner) = self.owners.get(&tx).copied() else {
             return;
         };
-        let terminal = ev.is_terminal();
+        // An INVITE's transaction outlives its first 2xx (RFC 6026 §7.2): keep listening for
+        // further 2xx until the layer drops it (see `forget_finished`).
+        let terminal = ev.is_terminal() && !matches!(owner, Owner::Invite(_));
         if terminal {
             self.owners.remove(&tx);
         }
@@ -450,6 +488,19 @@ impl<R: Rng> Ua<R> {
                     .request_failed(cseq, Cause::ConnectionError, now, &mut self.rng)
             }
             (Owner::Message(_), ClientEvent::Provisional(_) | ClientEvent::Additional2xx(_)) => {}
+            (Owner::Invite(id), ClientEvent::Provisional(r) | ClientEvent::Final(r)) => {
+                self.invite_response(id, r, false, now)
+            }
+            (Owner::Invite(id), ClientEvent::Additional2xx(r)) => self.invite_response(id, r, true, now),
+            (Owner::Invite(id), ClientEvent::Timeout) => self.invite_failed(id, Cause::RequestTimeout),
+            (Owner::Invite(id), ClientEvent::TransportError) => {
+                self.invite_failed(id, Cause::ConnectionError)
+            }
+            (Owner::Cancel(id) | Owner::Bye(id), ev) => {
+                if ev.is_terminal() {
+                    self.session_transaction_ended(id);
+                }
+            }
             (Owner::Message(id), ClientEvent::Final(resp)) => self.message_response(id, &resp, now),
             (Owner::Message(id), ClientEvent::Timeout) => self.message_failed(id, Cause::RequestTimeout),
             (Owner::Message(id), ClientEvent::TransportError) => {
@@ -462,6 +513,8 @@ impl<R: Rng> Ua<R> {
         match owner {
             Owner::Register(cseq) => self.registration.request_failed(cseq, cause, now, &mut self.rng),
             Owner::Message(id) => self.message_failed(id, cause),
+            Owner::Invite(id) => self.invite_failed(id, cause),
+            Owner::Cancel(id) | Owner::Bye(id) => self.session_transaction_ended(id),
         }
     }
 }

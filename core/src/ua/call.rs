@@ -1,0 +1,540 @@
+//! INVITE sessions, the basic call (RFC 3261 §13–§15): placing a call (early dialogs, ACK,
+//! CANCEL including the 200-after-CANCEL race, digest retry), receiving one (automatic 180,
+//! answer/reject, 2xx retransmission until the ACK, `no_answer_timeout`, CANCEL → 487), and
+//! BYE both ways. Re-INVITE, UPDATE, PRACK and the rest of issue 4 build on this.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use bytes::Bytes;
+use rand_core::Rng;
+
+use super::{
+    credentials, normalize_target, send::build_request, CallOptions, Event, Originator, OutgoingRequest,
+};
+use super::{Owner, SessionId, Ua, UaError, ALLOW};
+use crate::auth::AuthorizedRequest;
+use crate::cause::Cause;
+use crate::dialog::{Dialog, EarlyDialogs};
+use crate::header::NameAddr;
+use crate::message::{HeaderName, Method, Request, Response, StatusCode};
+use crate::registration::random_token;
+use crate::time::{Duration, Instant};
+use crate::transaction::TxId;
+
+/// Where a call stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Outgoing: INVITE sent, no final response yet.
+    Calling,
+    /// Incoming: ringing, waiting for the application.
+    Ringing,
+    /// Incoming: answered with a 2xx, waiting for the ACK.
+    Answered,
+    /// Both sides agree the session is up.
+    Confirmed,
+    /// Over (kept until its last transaction ends).
+    Terminated,
+}
+
+/// One call.
+#[derive(Debug)]
+pub(super) struct Call {
+    phase: Phase,
+    /// Outgoing: the INVITE as last sent (for CANCEL and the dialog); incoming: as received.
+    invite: Option<Request>,
+    /// Outgoing: the INVITE before transport headers, to resend with credentials.
+    template: Option<OutgoingRequest>,
+    invite_tx: Option<TxId>,
+    early: EarlyDialogs,
+    dialog: Option<Dialog>,
+    /// Outgoing: a provisional response arrived, so CANCEL may be sent (RFC 3261 §9.1).
+    provisional: bool,
+    /// Outgoing: the application hung up before the final response.
+    cancel: bool,
+    cancel_sent: bool,
+    answered_challenge: bool,
+    /// The ACK for the 2xx, re-sent for each retransmitted 2xx (RFC 3261 §13.2.2.4).
+    ack: Option<Bytes>,
+    /// Incoming: our tag, the 2xx bytes and their retransmission schedule (§13.3.1.4).
+    local_tag: String,
+    ok_bytes: Option<Bytes>,
+    retransmit_at: Option<Instant>,
+    retransmit_every: Duration,
+    ack_deadline: Option<Instant>,
+    no_answer_at: Option<Instant>,
+}
+
+impl Call {
+    fn new(phase: Phase, local_tag: String) -> Self {
+        Call {
+            phase,
+            invite: None,
+            template: None,
+            invite_tx: None,
+            early: EarlyDialogs::new(),
+            dialog: None,
+            provisional: false,
+            cancel: false,
+            cancel_sent: false,
+            answered_challenge: false,
+            ack: None,
+            local_tag,
+            ok_bytes: None,
+            retransmit_at: None,
+            retransmit_every: Duration::from_millis(500),
+            ack_deadline: None,
+            no_answer_at: None,
+        }
+    }
+
+    pub(super) fn poll_timeout(&self) -> Option<Instant> {
+        [self.retransmit_at, self.ack_deadline, self.no_answer_at]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+}
+
+fn body_of(m: &Bytes) -> Option<Bytes> {
+    (!m.is_empty()).then(|| m.clone())
+}
+
+impl<R: Rng> Ua<R> {
+    /// Places a call to `target` (JsSIP `ua.call()`): an INVITE with `options.sdp` as the
+    /// offer. Progress comes as [`Event::Progress`], [`Event::Accepted`], [`Event::Confirmed`],
+    /// and the end as [`Event::Failed`] or [`Event::Ended`].
+    pub fn call(&mut self, now: Instant, target: &str, options: CallOptions) -> Result<SessionId, UaError> {
+        let uri = normalize_target(target, Some(self.config.uri.host())).ok_or(UaError::InvalidTarget)?;
+        let id = self.next_session_id();
+        let tag = random_token(&mut self.rng, 10);
+        let transport = self
+            .link
+            .as_ref()
+            .map(|l| l.server.transport)
+            .unwrap_or(crate::transport::TransportKind::Wss);
+        let contact = self.identity.contact_uri(&self.config, transport);
+        let mut out = OutgoingRequest {
+            method: Method::Invite,
+            to: NameAddr::format(None, &uri),
+            uri,
+            from: format!(
+                "{};tag={tag}",
+                NameAddr::format(self.config.display_name.as_deref(), &self.config.uri)
+            ),
+            call_id: random_token(&mut self.rng, 22),
+            cseq: 1 + self.rng.next_u32() % 9_999,
+            credentials: None,
+            headers: Vec::new(),
+            body: options.sdp.clone(),
+            initial: true,
+        };
+        out.header("Contact", format!("<{contact}>"));
+        out.header("Allow", ALLOW);
+        // JsSIP's Supported for an INVITE.
+        out.header("Supported", "timer, ice, replaces, outbound");
+        for line in &options.extra_headers {
+            if let Some((n, v)) = line.split_once(':') {
+                out.header(String::from(n.trim()), v.trim());
+            }
+        }
+        if !options.sdp.is_empty() {
+            out.header("Content-Type", "application/sdp");
+        }
+        let mut call = Call::new(Phase::Calling, tag);
+        call.template = Some(out.clone());
+        self.calls.insert(id, call);
+        self.send_invite(id, out, now);
+        self.pump(now);
+        Ok(id)
+    }
+
+    pub(super) fn next_session_id(&mut self) -> SessionId {
+        self.next_session += 1;
+        SessionId(self.next_session)
+    }
+
+    /// Builds and sends an INVITE for call `id`, remembering the request as sent.
+    fn send_invite(&mut self, id: SessionId, out: OutgoingRequest, now: Instant) {
+        let Some(link) = &self.link else {
+            self.call_failed(id, Cause::ConnectionError, Originator::System, None);
+            return;
+        };
+        let server = link.server.clone();
+        let Ok(req) = build_request(&out, &self.config, &self.identity, &server, &mut self.rng) else {
+            self.call_failed(id, Cause::BadResponse, Originator::System, None);
+            return;
+        };
+        match self
+            .transactions
+            .send_request(req.clone(), server.transport.is_reliable(), now)
+        {
+            Ok(tx) => {
+                self.owners.insert(tx, Owner::Invite(id));
+                if let Some(call) = self.calls.get_mut(&id) {
+                    call.invite = Some(req);
+                    call.invite_tx = Some(tx);
+                }
+            }
+            Err(_) => self.call_failed(id, Cause::ConnectionError, Originator::System, None),
+        }
+    }
+
+    pub(super) fn call_failed(
+        &mut self,
+        id: SessionId,
+        cause: Cause,
+        originator: Originator,
+        status: Option<StatusCode>,
+    ) {
+        if let Some(call) = self.calls.get_mut(&id) {
+            if call.phase != Phase::Terminated {
+                call.phase = Phase::Terminated;
+                self.event(Event::Failed {
+                    id,
+                    cause,
+                    originator,
+                    status,
+                });
+            }
+        }
+        self.reap_call(id);
+    }
+
+    pub(super) fn call_ended(&mut self, id: SessionId, cause: Cause, originator: Originator) {
+        if let Some(call) = self.calls.get_mut(&id) {
+            if call.phase != Phase::Terminated {
+                call.phase = Phase::Terminated;
+                self.event(Event::Ended {
+                    id,
+                    cause,
+                    originator,
+                });
+            }
+        }
+        self.reap_call(id);
+    }
+
+    fn reap_call(&mut self, id: SessionId) {
+        let busy = self
+            .owners
+            .values()
+            .any(|o| matches!(o, Owner::Invite(i) | Owner::Bye(i) | Owner::Cancel(i) if *i == id));
+        if !busy && self.calls.get(&id).is_some_and(|c| c.phase == Phase::Terminated) {
+            self.calls.remove(&id);
+        }
+    }
+
+    /// Sends `bytes` as they are (an ACK for a 2xx is not a transaction, RFC 3261 §17).
+    fn send_stateless(&mut self, out: &OutgoingRequest) -> Option<Bytes> {
+        let server = self.link.as_ref()?.server.clone();
+        let req = build_request(out, &self.config, &self.identity, &server, &mut self.rng).ok()?;
+        let bytes = req.buffer().clone();
+        self.transmit(bytes.clone());
+        Some(bytes)
+    }
+
+    /// A response to the INVITE of outgoing call `id`.
+    pub(super) fn invite_response(&mut self, id: SessionId, resp: Response, additional: bool, now: Instant) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        let status = resp.status();
+        let Some(invite) = call.invite.clone() else { return };
+        if status.is_provisional() {
+            call.provisional = true;
+            let progress = match call.early.receive_response(&invite, &resp, false) {
+                Ok(Some(_)) | Ok(None) => status.as_u16() != 100,
+                Err(_) => false,
+            };
+            if call.cancel && !call.cancel_sent {
+                self.send_cancel(id, now);
+            }
+            if progress && call_is_live(self, id) {
+                self.event(Event::Progress {
+                    id,
+                    status,
+                    sdp: body_of(&resp.body()),
+                });
+            }
+            return;
+        }
+        if status.is_success() {
+            self.invite_2xx(id, &invite, &resp, additional, now);
+            return;
+        }
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        // RFC 3261 §22.2: one answer to a digest challenge, same Call-ID and tag, CSeq + 1.
+        if matches!(status.as_u16(), 401 | 407) && !call.answered_challenge && !call.cancel {
+            if let Some(mut out) = call.template.clone() {
+                let uri = String::from(out.uri.as_str());
+                let auth = credentials(&self.config).and_then(|creds| {
+                    let req = AuthorizedRequest::new(&Method::Invite, &uri, &out.body);
+                    self.digest
+                        .authorize_response(&resp, &creds, &req, &mut self.rng)
+                        .ok()
+                });
+                if let Some(auth) = auth {
+                    out.cseq += 1;
+                    out.credentials = Some((auth.header_name(), auth.value));
+                    if let Some(call) = self.calls.get_mut(&id) {
+                        call.answered_challenge = true;
+                        call.provisional = false;
+                        call.template = Some(out.clone());
+                    }
+                    self.send_invite(id, out, now);
+                    return;
+                }
+            }
+        }
+        let cause = if call.cancel {
+            Cause::Canceled
+        } else {
+            Cause::from_status(status)
+        };
+        let originator = if call.cancel {
+            Originator::Local
+        } else {
+            Originator::Remote
+        };
+        self.call_failed(id, cause, originator, Some(status));
+    }
+
+    fn invite_2xx(
+        &mut self,
+        id: SessionId,
+        invite: &Request,
+        resp: &Response,
+        additional: bool,
+        now: Instant,
+    ) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        let same_dialog = call.dialog.as_ref().is_some_and(|d| d.matches_response(resp));
+        if additional && same_dialog {
+            // A retransmitted 2xx: the ACK again (RFC 3261 §13.2.2.4).
+            if let Some(ack) = call.ack.clone() {
+                self.transmit(ack);
+            }
+            return;
+        }
+        let cseq = invite.cseq().map(|c| c.seq).unwrap_or(1);
+        let dialog = match call.early.receive_response(invite, resp, false) {
+            Ok(Some(_)) => resp
+                .to_tag()
+                .and_then(|t| call.early.remove(core::str::from_utf8(t).ok()?)),
+            _ => None,
+        }
+        .or_else(|| Dialog::uac(invite, resp, false).ok());
+        let Some(mut dialog) = dialog else {
+            // No usable Contact in the 2xx: nothing to acknowledge (RFC 3261 §12.1.2).
+            self.call_failed(id, Cause::BadResponse, Originator::Remote, Some(resp.status()));
+            return;
+        };
+        let mut ack = dialog.ack_for_2xx(cseq);
+        ack.credentials = call.template.as_ref().and_then(|t| t.credentials.clone());
+        let ack_bytes = self.send_stateless(&ack);
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        // A second fork answering, or an answer after our CANCEL: ACK it, then BYE it
+        // (RFC 3261 §13.2.2.4, §9.1).
+        if call.dialog.is_some() || call.cancel || call.phase == Phase::Terminated {
+            let bye = dialog.next_request(Method::Bye);
+            let canceled = call.cancel && call.dialog.is_none();
+            self.send(bye, Owner::Bye(id), now);
+            if canceled {
+                self.call_failed(id, Cause::Canceled, Originator::Local, Some(resp.status()));
+            }
+            return;
+        }
+        call.ack = ack_bytes;
+        call.dialog = Some(dialog);
+        call.phase = Phase::Confirmed;
+        self.event(Event::Accepted {
+            id,
+            sdp: body_of(&resp.body()),
+        });
+        self.event(Event::Confirmed { id });
+    }
+
+    /// CANCEL for the INVITE of call `id` (RFC 3261 §9.1): same Request-URI, Call-ID, From,
+    /// To, CSeq number and top Via (so the same branch), Route as the INVITE.
+    fn send_cancel(&mut self, id: SessionId, now: Instant) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        let Some(invite) = call.invite.clone() else { return };
+        call.cancel_sent = true;
+        let h = invite.headers();
+        let mut b = Request::builder(Method::Cancel, invite.uri().clone());
+        if let Some(via) = h.get(HeaderName::Via) {
+            let top = crate::message::split_list(via).next().unwrap_or(via);
+            b = b.header(HeaderName::Via, top);
+        }
+        b = b.header(HeaderName::MaxForwards, "70");
+        for name in [
+            HeaderName::Route,
+            HeaderName::To,
+            HeaderName::From,
+            HeaderName::CallId,
+        ] {
+            for v in h.get_all(name) {
+                b = b.header(name, v);
+            }
+        }
+        let cseq = invite.cseq().map(|c| c.seq).unwrap_or(1);
+        b = b.header(HeaderName::CSeq, format!("{cseq} CANCEL"));
+        let Ok(cancel) = b.build() else { return };
+        let reliable = self
+            .link
+            .as_ref()
+            .is_some_and(|l| l.server.transport.is_reliable());
+        if let Ok(tx) = self.transactions.send_request(cancel, reliable, now) {
+            self.owners.insert(tx, Owner::Cancel(id));
+        }
+    }
+
+    /// Ends call `id` (JsSIP `terminate()`): CANCEL before an answer (as soon as a provisional
+    /// response allows it), BYE after; an incoming call not yet answered is rejected with 480.
+    pub fn terminate(&mut self, now: Instant, id: SessionId) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        match call.phase {
+            Phase::Calling => {
+                call.cancel = true;
+                if call.provisional && !call.cancel_sent {
+                    self.send_cancel(id, now);
+                }
+            }
+            Phase::Ringing => self.reject(now, id, StatusCode::TEMPORARILY_UNAVAILABLE),
+            Phase::Answered | Phase::Confirmed => {
+                if let Some(bye) = call.dialog.as_mut().map(|d| d.next_request(Method::Bye)) {
+                    call.retransmit_at = None;
+                    call.ack_deadline = None;
+                    self.send(bye, Owner::Bye(id), now);
+                }
+                self.call_ended(id, Cause::Bye, Originator::Local);
+            }
+            Phase::Terminated => {}
+        }
+        self.pump(now);
+    }
+
+    /// Call `id` ended on a timer or a transport failure of its INVITE.
+    pub(super) fn invite_failed(&mut self, id: SessionId, cause: Cause) {
+        let cancel = self.calls.get(&id).is_some_and(|c| c.cancel);
+        if cancel {
+            self.call_failed(id, Cause::Canceled, Originator::Local, None);
+        } else {
+            self.call_failed(id, cause, Originator::System, None);
+        }
+    }
+
+    pub(super) fn session_transaction_ended(&mut self, id: SessionId) {
+        self.reap_call(id);
+    }
+
+    /// Runs call timers: 2xx retransmission, ACK wait, no answer.
+    pub(super) fn call_timeouts(&mut self, now: Instant) {
+        let due: Vec<SessionId> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| c.poll_timeout().is_some_and(|t| t <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        let t2 = self.transactions.config().t2;
+        for id in due {
+            let Some(call) = self.calls.get_mut(&id) else {
+                continue;
+            };
+            if call.no_answer_at.is_some_and(|t| t <= now) {
+                call.no_answer_at = None;
+                // JsSIP answers an unanswered call 408 after no_answer_timeout.
+                self.final_response(id, StatusCode::REQUEST_TIMEOUT, now);
+                self.call_failed(id, Cause::NoAnswer, Originator::Local, None);
+                continue;
+            }
+            if call.ack_deadline.is_some_and(|t| t <= now) {
+                // RFC 3261 §13.3.1.4: no ACK within 64·T1: end the session with a BYE.
+                call.ack_deadline = None;
+                call.retransmit_at = None;
+                if let Some(bye) = call.dialog.as_mut().map(|d| d.next_request(Method::Bye)) {
+                    self.send(bye, Owner::Bye(id), now);
+                }
+                self.call_ended(id, Cause::NoAck, Originator::System);
+                continue;
+            }
+            if call.retransmit_at.is_some_and(|t| t <= now) {
+                // §13.3.1.4: the 2xx again, at T1 doubling up to T2.
+                call.retransmit_every = (call.retransmit_every * 2).min(t2);
+                call.retransmit_at = Some(now + call.retransmit_every);
+                if let Some(ok) = call.ok_bytes.clone() {
+                    self.transmit(ok);
+                }
+            }
+        }
+    }
+
+    pub(super) fn calls_poll_timeout(&self) -> Option<Instant> {
+        self.calls.values().filter_map(Call::poll_timeout).min()
+    }
+}
+
+fn call_is_live<R: Rng>(ua: &Ua<R>, id: SessionId) -> bool {
+    ua.calls.get(&id).is_some_and(|c| c.phase != Phase::Terminated)
+}
+
+impl Call {
+    pub(super) fn incoming(local_tag: String, invite: Request, tx: TxId, dialog: Dialog) -> Self {
+        let mut c = Call::new(Phase::Ringing, local_tag);
+        c.invite = Some(invite);
+        c.invite_tx = Some(tx);
+        c.dialog = Some(dialog);
+        c
+    }
+    pub(super) fn is_ringing(&self) -> bool {
+        self.phase == Phase::Ringing
+    }
+    pub(super) fn is_answered(&self) -> bool {
+        self.phase == Phase::Answered
+    }
+    pub(super) fn confirm(&mut self) {
+        self.phase = Phase::Confirmed;
+        self.retransmit_at = None;
+        self.ack_deadline = None;
+    }
+    pub(super) fn mark_answered(&mut self, ok: Bytes, reliable: bool, now: Instant, t1: Duration) {
+        self.phase = Phase::Answered;
+        self.no_answer_at = None;
+        self.ok_bytes = Some(ok);
+        self.retransmit_every = t1;
+        self.retransmit_at = (!reliable).then(|| now + t1);
+        self.ack_deadline = Some(now + t1 * 64);
+    }
+    pub(super) fn stop_ringing(&mut self) {
+        self.no_answer_at = None;
+    }
+    pub(super) fn ring_until(&mut self, at: Instant) {
+        self.no_answer_at = Some(at);
+    }
+    pub(super) fn local_tag(&self) -> &str {
+        &self.local_tag
+    }
+    pub(super) fn invite(&self) -> Option<&Request> {
+        self.invite.as_ref()
+    }
+    pub(super) fn invite_tx(&self) -> Option<TxId> {
+        self.invite_tx
+    }
+    pub(super) fn dialog_mut(&mut self) -> Option<&mut Dialog> {
+        self.dialog.as_mut()
+    }
+    pub(super) fn dialog(&self) -> Option<&Dialog> {
+        self.dialog.as_ref()
+    }
+}

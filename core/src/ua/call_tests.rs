@@ -1,0 +1,442 @@
+//! Basic calls between two real UAs wired back to back (every byte one sends, the other
+//! receives), in virtual time.
+
+use super::*;
+use crate::cause::Cause;
+use crate::message::{Message, StatusCode};
+use crate::parse::{parse_message, Framing, Limits};
+use alloc::vec::Vec;
+use rand_pcg::Pcg64;
+
+struct Pair {
+    a: Ua<Pcg64>,
+    b: Ua<Pcg64>,
+    conn_a: ConnId,
+    conn_b: ConnId,
+    /// Every message on the wire: (from a?, bytes).
+    wire: Vec<(bool, Bytes)>,
+    events_a: Vec<Event>,
+    events_b: Vec<Event>,
+}
+
+fn ua(user: &str, seed: u64) -> Ua<Pcg64> {
+    let cfg = crate::config::ConfigBuilder::new()
+        .uri(alloc::format!("sip:{user}@example.com"))
+        .server("wss://proxy.example.com")
+        .register(false)
+        .no_answer_timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    Ua::new(cfg, Pcg64::new(u128::from(seed), 3), Instant::ZERO).unwrap()
+}
+
+impl Pair {
+    fn new() -> Pair {
+        let mut p = Pair {
+            a: ua("alice", 1),
+            b: ua("bob", 2),
+            conn_a: ConnId(0),
+            conn_b: ConnId(0),
+            wire: Vec::new(),
+            events_a: Vec::new(),
+            events_b: Vec::new(),
+        };
+        for (ua, conn) in [(&mut p.a, &mut p.conn_a), (&mut p.b, &mut p.conn_b)] {
+            ua.start(Instant::ZERO);
+            while let Some(o) = ua.poll_output() {
+                if let Output::Connect { conn: c, .. } = o {
+                    *conn = c;
+                }
+            }
+            ua.handle_input(Input::Connected {
+                conn: *conn,
+                now: Instant::ZERO,
+            });
+            while ua.poll_output().is_some() {}
+        }
+        p
+    }
+
+    /// Moves bytes both ways until both are quiet; `drop_from_a` drops A's messages matching.
+    fn run(&mut self, now: Instant) {
+        loop {
+            let mut moved = false;
+            while let Some(o) = self.a.poll_output() {
+                match o {
+                    Output::Transmit { data, .. } => {
+                        moved = true;
+                        self.wire.push((true, data.clone()));
+                        self.b.handle_input(Input::Received {
+                            conn: self.conn_b,
+                            data,
+                            now,
+                        });
+                    }
+                    Output::Event(e) => self.events_a.push(e),
+                    _ => {}
+                }
+            }
+            while let Some(o) = self.b.poll_output() {
+                match o {
+                    Output::Transmit { data, .. } => {
+                        moved = true;
+                        self.wire.push((false, data.clone()));
+                        self.a.handle_input(Input::Received {
+                            conn: self.conn_a,
+                            data,
+                            now,
+                        });
+                    }
+                    Output::Event(e) => self.events_b.push(e),
+                    _ => {}
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    fn first_lines(&self) -> Vec<String> {
+        self.wire
+            .iter()
+            .map(|(from_a, d)| {
+                let line = core::str::from_utf8(d).unwrap().lines().next().unwrap();
+                alloc::format!("{} {line}", if *from_a { "A→B" } else { "B→A" })
+            })
+            .collect()
+    }
+}
+
+fn incoming_id(events: &[Event]) -> SessionId {
+    events
+        .iter()
+        .find_map(|e| {
+            if let Event::NewSession { id, .. } = e {
+                Some(*id)
+            } else {
+                None
+            }
+        })
+        .unwrap()
+}
+
+const OFFER: &str =
+    "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+const ANSWER: &str =
+    "v=0\r\no=- 2 1 IN IP4 192.0.2.2\r\ns=-\r\nc=IN IP4 192.0.2.2\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n";
+
+#[test]
+fn basic_call_answered_and_hung_up_by_the_caller() {
+    let mut p = Pair::new();
+    let t = Instant::from_millis(10);
+    let id =
+        p.a.call(
+            t,
+            "bob",
+            CallOptions {
+                sdp: Bytes::from_static(OFFER.as_bytes()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    p.run(t);
+    assert_eq!(
+        p.first_lines(),
+        [
+            "A→B INVITE sip:bob@example.com SIP/2.0",
+            "B→A SIP/2.0 180 Ringing"
+        ]
+    );
+    let invite = &p.wire[0].1;
+    let text = core::str::from_utf8(invite).unwrap();
+    assert!(text.contains("\r\nContent-Type: application/sdp\r\n") && text.ends_with(OFFER));
+    assert!(text.contains("\r\nSupported: timer, ice, replaces, outbound\r\n"));
+    let ringing = core::str::from_utf8(&p.wire[1].1).unwrap();
+    assert!(
+        ringing.contains(";tag=") && ringing.contains("\r\nContact: <sip:"),
+        "{ringing}"
+    );
+    assert!(
+        matches!(&p.events_a[..], [Event::Progress { id: i, status, sdp: None }] if *i == id && status.as_u16() == 180)
+    );
+    let bob_id = incoming_id(&p.events_b);
+    assert!(matches!(&p.events_b[0], Event::NewSession { sdp: Some(s), .. } if s == OFFER.as_bytes()));
+
+    p.b.answer(t, bob_id, ANSWER);
+    p.run(t);
+    assert_eq!(
+        p.first_lines()[2..],
+        [String::from("B→A SIP/2.0 200 OK"), ack_line(&p)]
+    );
+    assert_eq!(
+        &p.events_a[1..],
+        [
+            Event::Accepted {
+                id,
+                sdp: Some(Bytes::from_static(ANSWER.as_bytes()))
+            },
+            Event::Confirmed { id }
+        ]
+    );
+    assert_eq!(p.events_b[1..], [Event::Confirmed { id: bob_id }]);
+
+    let t2 = Instant::from_millis(5_000);
+    p.a.terminate(t2, id);
+    p.run(t2);
+    assert_eq!(
+        &p.first_lines()[4..],
+        [
+            alloc::format!("A→B BYE {}", contact_of_b(&p)),
+            "B→A SIP/2.0 200 OK".into()
+        ]
+    );
+    assert_eq!(
+        p.events_a[3..],
+        [Event::Ended {
+            id,
+            cause: Cause::Bye,
+            originator: Originator::Local
+        }]
+    );
+    assert_eq!(
+        p.events_b[2..],
+        [Event::Ended {
+            id: bob_id,
+            cause: Cause::Bye,
+            originator: Originator::Remote
+        }]
+    );
+}
+
+/// Bob's Contact URI as A's requests in the dialog use it.
+fn contact_of_b(p: &Pair) -> String {
+    let id = p.b.identity();
+    alloc::format!("sip:{}@{};transport=ws SIP/2.0", id.contact_user, id.via_host)
+}
+
+fn ack_line(p: &Pair) -> String {
+    alloc::format!("A→B ACK {}", contact_of_b(p))
+}
+
+#[test]
+fn ack_is_repeated_for_a_retransmitted_2xx() {
+    let mut p = Pair::new();
+    let t = Instant::ZERO;
+    p.a.call(
+        t,
+        "bob",
+        CallOptions {
+            sdp: Bytes::from_static(OFFER.as_bytes()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    p.run(t);
+    let bob_id = incoming_id(&p.events_b);
+    p.b.answer(t, bob_id, ANSWER);
+    p.run(t);
+    let ok = p.wire.iter().rev().find(|(from_a, _)| !from_a).unwrap().1.clone();
+    let ack = p.wire.last().unwrap().1.clone();
+    assert!(ack.starts_with(b"ACK "));
+    p.a.handle_input(Input::Received {
+        conn: p.conn_a,
+        data: ok,
+        now: t,
+    });
+    let again: Vec<Output> = core::iter::from_fn(|| p.a.poll_output()).collect();
+    assert_eq!(
+        again,
+        [Output::Transmit {
+            conn: p.conn_a,
+            data: ack
+        }]
+    );
+}
+
+#[test]
+fn cancel_waits_for_a_provisional_then_487() {
+    let mut p = Pair::new();
+    let t = Instant::ZERO;
+    let id = p.a.call(t, "bob", CallOptions::default()).unwrap();
+    // Hang up before anything came back: RFC 3261 §9.1, no CANCEL yet.
+    let invite: Vec<Output> = core::iter::from_fn(|| p.a.poll_output()).collect();
+    p.a.terminate(t, id);
+    assert!(p.a.poll_output().is_none());
+    for o in invite {
+        if let Output::Transmit { data, .. } = o {
+            p.wire.push((true, data.clone()));
+            p.b.handle_input(Input::Received {
+                conn: p.conn_b,
+                data,
+                now: t,
+            });
+        }
+    }
+    p.run(t);
+    // 180 → CANCEL (same branch as the INVITE) → 200 to CANCEL, 487 to INVITE → ACK.
+    let lines = p.first_lines();
+    assert_eq!(
+        lines[..3],
+        [
+            "A→B INVITE sip:bob@example.com SIP/2.0",
+            "B→A SIP/2.0 180 Ringing",
+            "A→B CANCEL sip:bob@example.com SIP/2.0"
+        ]
+    );
+    let branch = |d: &Bytes| match parse_message(d.clone(), Framing::WebSocket, &Limits::default()).unwrap() {
+        Message::Request(r) => r.via_branch().unwrap().to_vec(),
+        Message::Response(r) => r.via_branch().unwrap().to_vec(),
+    };
+    assert_eq!(branch(&p.wire[0].1), branch(&p.wire[2].1));
+    assert!(
+        lines.contains(&"B→A SIP/2.0 487 Request Terminated".into()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"A→B ACK sip:bob@example.com SIP/2.0".into()),
+        "{lines:?}"
+    );
+    assert_eq!(
+        p.events_a.last(),
+        Some(&Event::Failed {
+            id,
+            cause: Cause::Canceled,
+            originator: Originator::Local,
+            status: StatusCode::new(487)
+        })
+    );
+    let bob_id = incoming_id(&p.events_b);
+    assert_eq!(
+        p.events_b.last(),
+        Some(&Event::Failed {
+            id: bob_id,
+            cause: Cause::Canceled,
+            originator: Originator::Remote,
+            status: None
+        })
+    );
+}
+
+#[test]
+fn answer_after_cancel_race_gets_ack_then_bye() {
+    let mut p = Pair::new();
+    let t = Instant::ZERO;
+    let id =
+        p.a.call(
+            t,
+            "bob",
+            CallOptions {
+                sdp: Bytes::from_static(OFFER.as_bytes()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    p.run(t);
+    let bob_id = incoming_id(&p.events_b);
+    // Bob answers; the 200 is in flight when Alice hangs up (her CANCEL crosses it).
+    p.b.answer(t, bob_id, ANSWER);
+    let ok: Vec<Bytes> = core::iter::from_fn(|| p.b.poll_output())
+        .filter_map(|o| {
+            if let Output::Transmit { data, .. } = o {
+                Some(data)
+            } else {
+                None
+            }
+        })
+        .collect();
+    p.a.terminate(t, id);
+    let cancel: Vec<Bytes> = core::iter::from_fn(|| p.a.poll_output())
+        .filter_map(|o| {
+            if let Output::Transmit { data, .. } = o {
+                Some(data)
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert!(cancel[0].starts_with(b"CANCEL "));
+    for d in ok {
+        p.a.handle_input(Input::Received {
+            conn: p.conn_a,
+            data: d,
+            now: t,
+        });
+    }
+    let after: Vec<Output> = core::iter::from_fn(|| p.a.poll_output()).collect();
+    let sent: Vec<&[u8]> = after
+        .iter()
+        .filter_map(|o| {
+            if let Output::Transmit { data, .. } = o {
+                Some(&data[..4])
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(sent, [&b"ACK "[..], b"BYE "]);
+    assert!(after.contains(&Output::Event(Event::Failed {
+        id,
+        cause: Cause::Canceled,
+        originator: Originator::Local,
+        status: Some(StatusCode::OK)
+    })));
+}
+
+#[test]
+fn unanswered_call_gets_408_after_no_answer_timeout() {
+    let mut p = Pair::new();
+    let id = p.a.call(Instant::ZERO, "bob", CallOptions::default()).unwrap();
+    p.run(Instant::ZERO);
+    let bob_id = incoming_id(&p.events_b);
+    let deadline = Instant::ZERO + Duration::from_secs(30);
+    assert!(p.b.poll_timeout().is_some_and(|t| t <= deadline));
+    p.b.handle_timeout(deadline);
+    p.run(deadline);
+    assert!(p
+        .first_lines()
+        .contains(&"B→A SIP/2.0 408 Request Timeout".into()));
+    assert!(p.events_b.contains(&Event::Failed {
+        id: bob_id,
+        cause: Cause::NoAnswer,
+        originator: Originator::Local,
+        status: None
+    }));
+    assert!(p.events_a.contains(&Event::Failed {
+        id,
+        cause: Cause::RequestTimeout,
+        originator: Originator::Remote,
+        status: StatusCode::new(408)
+    }));
+}
+
+#[test]
+fn callee_rejects_busy_and_unknown_dialog_gets_481() {
+    let mut p = Pair::new();
+    let id = p.a.call(Instant::ZERO, "bob", CallOptions::default()).unwrap();
+    p.run(Instant::ZERO);
+    let bob_id = incoming_id(&p.events_b);
+    p.b.reject(Instant::ZERO, bob_id, StatusCode::BUSY_HERE);
+    p.run(Instant::ZERO);
+    assert!(p.events_a.contains(&Event::Failed {
+        id,
+        cause: Cause::Busy,
+        originator: Originator::Remote,
+        status: StatusCode::new(486)
+    }));
+    // A BYE for a dialog Bob does not have.
+    let bye = Bytes::from_static(
+        b"BYE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/WSS x.invalid;branch=z9hG4bKbye1\r\n\
+          To: <sip:bob@example.com>;tag=nope\r\nFrom: <sip:alice@example.com>;tag=a\r\nCall-ID: zz\r\nCSeq: 2 BYE\r\n\r\n",
+    );
+    p.b.handle_input(Input::Received {
+        conn: p.conn_b,
+        data: bye,
+        now: Instant::ZERO,
+    });
+    let outs: Vec<Output> = core::iter::from_fn(|| p.b.poll_output()).collect();
+    assert!(
+        matches!(&outs[..], [Output::Transmit { data, .. }] if data.starts_with(b"SIP/2.0 481 ")),
+        "{outs:?}"
+    );
+}

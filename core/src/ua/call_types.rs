@@ -1,0 +1,29 @@
+//! The public face of calls: ids, options, who ended a call.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use bytes::Bytes;
+
+/// Identifies a call (an INVITE session) in commands and events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SessionId(pub u64);
+
+/// Who caused a session event (JsSIP `originator`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Originator {
+    /// This UA (a command of the application).
+    Local,
+    /// The peer.
+    Remote,
+    /// The protocol itself (a timer, a transport failure).
+    System,
+}
+
+/// How to place a call.
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    /// The SDP offer (from the media engine); empty for an offer-less INVITE.
+    pub sdp: Bytes,
+    /// Extra `Name: value` header lines for the INVITE.
+    pub extra_headers: Vec<String>,
+}

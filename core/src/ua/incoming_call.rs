@@ -1,0 +1,193 @@
+//! The called side of a basic call: INVITE → 180 → answer/reject, ACK, CANCEL, BYE.
+
+use alloc::format;
+use alloc::string::String;
+use bytes::Bytes;
+use rand_core::Rng;
+
+use super::call::Call;
+use super::{Event, Originator, SessionId, Ua, ALLOW};
+use crate::cause::Cause;
+use crate::dialog::{Dialog, DialogId};
+use crate::message::{HeaderName, Request, Response, StatusCode};
+use crate::registration::random_token;
+use crate::time::Instant;
+use crate::transaction::TxId;
+
+impl<R: Rng> Ua<R> {
+    /// A new INVITE outside any dialog (RFC 3261 §13.3): ring and tell the application.
+    pub(super) fn incoming_invite(&mut self, tx: TxId, req: Request, now: Instant) {
+        let tag = random_token(&mut self.rng, 10);
+        let Ok(dialog) = Dialog::uas(&req, &tag, false) else {
+            // No usable Contact (RFC 3261 §12.1.1): the dialog cannot be built.
+            self.respond_with(tx, &req, StatusCode::BAD_REQUEST, &tag, None, now);
+            return;
+        };
+        let id = self.next_session_id();
+        let text = |v: Option<&[u8]>| {
+            v.map(|v| String::from_utf8_lossy(v).into_owned())
+                .unwrap_or_default()
+        };
+        let event = Event::NewSession {
+            id,
+            from: text(req.headers().get(HeaderName::From)),
+            to: text(req.headers().get(HeaderName::To)),
+            sdp: (!req.body_bytes().is_empty()).then(|| req.body()),
+        };
+        let mut call = Call::incoming(tag.clone(), req.clone(), tx, dialog);
+        call.ring_until(now + self.config.no_answer_timeout);
+        self.calls.insert(id, call);
+        // JsSIP answers 180 Ringing with our Contact at once.
+        self.respond_with(tx, &req, StatusCode::RINGING, &tag, None, now);
+        self.event(event);
+    }
+
+    /// A response to `req` on server transaction `tx` with our tag, Contact, and an SDP body.
+    fn respond_with(
+        &mut self,
+        tx: TxId,
+        req: &Request,
+        status: StatusCode,
+        tag: &str,
+        sdp: Option<&Bytes>,
+        now: Instant,
+    ) -> Option<Bytes> {
+        let transport = self
+            .link
+            .as_ref()
+            .map(|l| l.server.transport)
+            .unwrap_or(crate::transport::TransportKind::Wss);
+        let contact = self.identity.contact_uri(&self.config, transport);
+        let mut b = Response::builder(status).echo(req).to_tag(tag);
+        if status.as_u16() > 100 && status.as_u16() < 300 {
+            b = b
+                .header(HeaderName::Contact, format!("<{contact}>"))
+                .header(HeaderName::Allow, ALLOW);
+        }
+        if let Some(sdp) = sdp.filter(|s| !s.is_empty()) {
+            b = b
+                .header(HeaderName::ContentType, "application/sdp")
+                .body(sdp.clone());
+        }
+        let resp = b
+            .header(HeaderName::Server, &self.config.user_agent)
+            .build()
+            .ok()?;
+        let bytes = resp.buffer().clone();
+        self.transactions.respond(tx, resp, now).ok()?;
+        Some(bytes)
+    }
+
+    /// Sends a final response to the INVITE of incoming call `id`.
+    pub(super) fn final_response(&mut self, id: SessionId, status: StatusCode, now: Instant) {
+        let Some(call) = self.calls.get(&id) else { return };
+        let (Some(req), Some(tx)) = (call.invite().cloned(), call.invite_tx()) else {
+            return;
+        };
+        let tag = String::from(call.local_tag());
+        self.respond_with(tx, &req, status, &tag, None, now);
+    }
+
+    /// Answers incoming call `id` with `sdp` (JsSIP `session.answer()`): a 200 OK, repeated
+    /// until the ACK comes (RFC 3261 §13.3.1.4).
+    pub fn answer(&mut self, now: Instant, id: SessionId, sdp: impl Into<Bytes>) {
+        let sdp = sdp.into();
+        let Some(call) = self.calls.get(&id).filter(|c| c.is_ringing()) else {
+            return;
+        };
+        let (Some(req), Some(tx)) = (call.invite().cloned(), call.invite_tx()) else {
+            return;
+        };
+        let tag = String::from(call.local_tag());
+        let reliable = self
+            .link
+            .as_ref()
+            .is_some_and(|l| l.server.transport.is_reliable());
+        let t1 = self.transactions.config().t1;
+        if let Some(ok) = self.respond_with(tx, &req, StatusCode::OK, &tag, Some(&sdp), now) {
+            if let Some(call) = self.calls.get_mut(&id) {
+                call.mark_answered(ok, reliable, now, t1);
+            }
+        }
+        self.pump(now);
+    }
+
+    /// Rejects incoming call `id` with `status` (JsSIP `terminate({status_code})`).
+    pub fn reject(&mut self, now: Instant, id: SessionId, status: StatusCode) {
+        if !self.calls.get(&id).is_some_and(|c| c.is_ringing()) || !status.is_final() || status.is_success() {
+            return;
+        }
+        self.final_response(id, status, now);
+        self.call_failed(id, Cause::from_status(status), Originator::Local, Some(status));
+        self.pump(now);
+    }
+
+    fn call_for_dialog(&self, req: &Request) -> Option<SessionId> {
+        let did = DialogId::from_request(req)?;
+        self.calls
+            .iter()
+            .find(|(_, c)| c.dialog().is_some_and(|d| *d.id() == did))
+            .map(|(id, _)| *id)
+    }
+
+    /// An ACK for a 2xx (RFC 3261 §13.3.1.4): the session is confirmed.
+    pub(super) fn incoming_ack(&mut self, req: &Request) {
+        let Some(id) = self.call_for_dialog(req) else {
+            return;
+        };
+        if let Some(call) = self.calls.get_mut(&id).filter(|c| c.is_answered()) {
+            call.confirm();
+            self.event(Event::Confirmed { id });
+        }
+    }
+
+    /// A CANCEL matched the INVITE on `invite_tx` (RFC 3261 §9.2): 487 if still ringing.
+    pub(super) fn incoming_cancel(&mut self, invite_tx: TxId, now: Instant) {
+        let Some(id) = self
+            .calls
+            .iter()
+            .find(|(_, c)| c.invite_tx() == Some(invite_tx) && c.is_ringing())
+            .map(|(id, _)| *id)
+        else {
+            return;
+        };
+        if let Some(c) = self.calls.get_mut(&id) {
+            c.stop_ringing();
+        }
+        self.final_response(id, StatusCode::REQUEST_TERMINATED, now);
+        self.call_failed(id, Cause::Canceled, Originator::Remote, None);
+    }
+
+    /// A request inside a dialog (a To tag): BYE ends the call; others are not handled yet;
+    /// no dialog → 481 (RFC 3261 §12.2.2).
+    pub(super) fn in_dialog_request(&mut self, tx: TxId, req: &Request, now: Instant) -> bool {
+        let Some(id) = self.call_for_dialog(req) else {
+            return false;
+        };
+        let ordered = self
+            .calls
+            .get_mut(&id)
+            .and_then(Call::dialog_mut)
+            .map(|d| d.receive_request(req));
+        let tag = self
+            .calls
+            .get(&id)
+            .map(|c| String::from(c.local_tag()))
+            .unwrap_or_default();
+        if let Some(Err(_)) = ordered {
+            // RFC 3261 §12.2.2: a CSeq lower than the last one gets 500.
+            self.respond_with(tx, req, StatusCode::SERVER_INTERNAL_ERROR, &tag, None, now);
+            return true;
+        }
+        if *req.method() == crate::message::Method::Bye {
+            self.respond_with(tx, req, StatusCode::OK, &tag, None, now);
+            if let Some(call) = self.calls.get_mut(&id) {
+                call.confirm();
+            }
+            self.call_ended(id, Cause::Bye, Originator::Remote);
+        } else {
+            self.respond_with(tx, req, StatusCode::NOT_IMPLEMENTED, &tag, None, now);
+        }
+        true
+    }
+}
