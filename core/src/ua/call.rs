@@ -41,6 +41,12 @@ enum Phase {
 #[derive(Debug)]
 pub(super) struct Call {
     phase: Phase,
+    /// We sent the INVITE (so we own the Call-ID, RFC 3261 §14.1).
+    placed_by_us: bool,
+    /// A 2xx of ours waits for its ACK.
+    awaiting_ack: bool,
+    /// Media negotiation and in-dialog work (hold, DTMF).
+    pub(super) media: super::in_dialog::Media,
     /// Outgoing: the INVITE as last sent (for CANCEL and the dialog); incoming: as received.
     invite: Option<Request>,
     /// Outgoing: the INVITE before transport headers, to resend with credentials.
@@ -69,6 +75,9 @@ impl Call {
     fn new(phase: Phase, local_tag: String) -> Self {
         Call {
             phase,
+            placed_by_us: false,
+            awaiting_ack: false,
+            media: super::in_dialog::Media::default(),
             invite: None,
             template: None,
             invite_tx: None,
@@ -89,10 +98,16 @@ impl Call {
     }
 
     pub(super) fn poll_timeout(&self) -> Option<Instant> {
-        [self.retransmit_at, self.ack_deadline, self.no_answer_at]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.retransmit_at,
+            self.ack_deadline,
+            self.no_answer_at,
+            self.media.retry_at.map(|(t, _)| t),
+            self.media.dtmf_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 }
 
@@ -142,6 +157,8 @@ impl<R: Rng> Ua<R> {
             out.header("Content-Type", "application/sdp");
         }
         let mut call = Call::new(Phase::Calling, tag);
+        call.placed_by_us = true;
+        call.media.local = crate::sdp::Sdp::parse(options.sdp.clone()).ok();
         call.template = Some(out.clone());
         self.calls.insert(id, call);
         self.send_invite(id, out, now);
@@ -219,14 +236,14 @@ impl<R: Rng> Ua<R> {
         let busy = self
             .owners
             .values()
-            .any(|o| matches!(o, Owner::Invite(i) | Owner::Bye(i) | Owner::Cancel(i) if *i == id));
+            .any(|o| matches!(o, Owner::Invite(i) | Owner::Bye(i) | Owner::Cancel(i) | Owner::Reinvite(i) | Owner::Info(i) if *i == id));
         if !busy && self.calls.get(&id).is_some_and(|c| c.phase == Phase::Terminated) {
             self.calls.remove(&id);
         }
     }
 
     /// Sends `bytes` as they are (an ACK for a 2xx is not a transaction, RFC 3261 §17).
-    fn send_stateless(&mut self, out: &OutgoingRequest) -> Option<Bytes> {
+    pub(super) fn send_stateless(&mut self, out: &OutgoingRequest) -> Option<Bytes> {
         let server = self.link.as_ref()?.server.clone();
         let req = build_request(out, &self.config, &self.identity, &server, &mut self.rng).ok()?;
         let bytes = req.buffer().clone();
@@ -505,16 +522,31 @@ impl Call {
     }
     pub(super) fn confirm(&mut self) {
         self.phase = Phase::Confirmed;
+        self.awaiting_ack = false;
         self.retransmit_at = None;
         self.ack_deadline = None;
     }
-    pub(super) fn mark_answered(&mut self, ok: Bytes, reliable: bool, now: Instant, t1: Duration) {
-        self.phase = Phase::Answered;
-        self.no_answer_at = None;
+    pub(super) fn is_confirmed(&self) -> bool {
+        self.phase == Phase::Confirmed
+    }
+    pub(super) fn placed_by_us(&self) -> bool {
+        self.placed_by_us
+    }
+    pub(super) fn awaiting_ack(&self) -> bool {
+        self.awaiting_ack
+    }
+    /// A 2xx of ours (to a re-INVITE) is repeated until its ACK (RFC 3261 §13.3.1.4).
+    pub(super) fn await_ack(&mut self, ok: Bytes, reliable: bool, now: Instant, t1: Duration) {
+        self.awaiting_ack = true;
         self.ok_bytes = Some(ok);
         self.retransmit_every = t1;
         self.retransmit_at = (!reliable).then(|| now + t1);
         self.ack_deadline = Some(now + t1 * 64);
+    }
+    pub(super) fn mark_answered(&mut self, ok: Bytes, reliable: bool, now: Instant, t1: Duration) {
+        self.phase = Phase::Answered;
+        self.no_answer_at = None;
+        self.await_ack(ok, reliable, now, t1);
     }
     pub(super) fn stop_ringing(&mut self) {
         self.no_answer_at = None;

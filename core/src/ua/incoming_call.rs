@@ -43,7 +43,7 @@ impl<R: Rng> Ua<R> {
     }
 
     /// A response to `req` on server transaction `tx` with our tag, Contact, and an SDP body.
-    fn respond_with(
+    pub(super) fn respond_with(
         &mut self,
         tx: TxId,
         req: &Request,
@@ -106,6 +106,7 @@ impl<R: Rng> Ua<R> {
         let t1 = self.transactions.config().t1;
         if let Some(ok) = self.respond_with(tx, &req, StatusCode::OK, &tag, Some(&sdp), now) {
             if let Some(call) = self.calls.get_mut(&id) {
+                call.media.local = crate::sdp::Sdp::parse(sdp.clone()).ok();
                 call.mark_answered(ok, reliable, now, t1);
             }
         }
@@ -135,9 +136,16 @@ impl<R: Rng> Ua<R> {
         let Some(id) = self.call_for_dialog(req) else {
             return;
         };
-        if let Some(call) = self.calls.get_mut(&id).filter(|c| c.is_answered()) {
-            call.confirm();
-            self.event(Event::Confirmed { id });
+        if let Some(call) = self.calls.get_mut(&id) {
+            // The ACK for our 2xx to the INVITE confirms the call; for a re-INVITE's 2xx it only
+            // stops the retransmissions.
+            let first = call.is_answered();
+            if call.awaiting_ack() {
+                call.confirm();
+                if first {
+                    self.event(Event::Confirmed { id });
+                }
+            }
         }
     }
 
@@ -179,7 +187,11 @@ impl<R: Rng> Ua<R> {
             self.respond_with(tx, req, StatusCode::SERVER_INTERNAL_ERROR, &tag, None, now);
             return true;
         }
-        if *req.method() == crate::message::Method::Bye {
+        if *req.method() == crate::message::Method::Invite {
+            self.incoming_reinvite(id, tx, req, now);
+        } else if *req.method() == crate::message::Method::Info {
+            self.incoming_info(id, tx, req, now);
+        } else if *req.method() == crate::message::Method::Bye {
             self.respond_with(tx, req, StatusCode::OK, &tag, None, now);
             if let Some(call) = self.calls.get_mut(&id) {
                 call.confirm();

@@ -192,6 +192,40 @@ pub enum Event {
         /// The final status, when there was one.
         status: Option<StatusCode>,
     },
+    /// A call was put on hold (JsSIP `hold`), by us or by the peer.
+    Hold {
+        /// The call.
+        id: super::SessionId,
+        /// Who.
+        originator: super::Originator,
+    },
+    /// A call was taken off hold (JsSIP `unhold`).
+    Unhold {
+        /// The call.
+        id: super::SessionId,
+        /// Who.
+        originator: super::Originator,
+    },
+    /// A DTMF tone was sent or received by INFO (JsSIP `newDTMF`).
+    NewDtmf {
+        /// The call.
+        id: super::SessionId,
+        /// The tone: 0-9, A-D, # or *.
+        tone: char,
+        /// Its duration in milliseconds.
+        duration: u32,
+        /// Local: we sent it; remote: it arrived.
+        originator: super::Originator,
+    },
+    /// An INFO other than DTMF arrived in a call and was answered 200 (JsSIP `newInfo`).
+    NewInfo {
+        /// The call.
+        id: super::SessionId,
+        /// Its Content-Type.
+        content_type: Option<String>,
+        /// Its body.
+        body: Bytes,
+    },
     /// A MESSAGE we sent got a 2xx (JsSIP message `succeeded`).
     MessageSucceeded {
         /// Which one.

@@ -13,6 +13,7 @@ mod call;
 mod call_tests;
 mod call_types;
 mod identity;
+mod in_dialog;
 mod inbound;
 mod incoming_call;
 mod io;
@@ -25,6 +26,7 @@ mod tests;
 
 pub use call_types::{CallOptions, Originator, SessionId};
 pub use identity::{uuid_v4, LocalIdentity};
+pub use in_dialog::{CallCommandError, DTMF_DURATION};
 pub use io::{Direction, DropReason, Event, Input, Output};
 pub use message::MessageId;
 pub use outgoing::OutgoingRequest;
@@ -90,6 +92,10 @@ enum Owner {
     Cancel(SessionId),
     /// A BYE in a call.
     Bye(SessionId),
+    /// Our re-INVITE in a call.
+    Reinvite(SessionId),
+    /// Our INFO (DTMF) in a call.
+    Info(SessionId),
 }
 
 /// The current connection.
@@ -275,6 +281,7 @@ impl<R: Rng> Ua<R> {
         }
         self.registration.handle_timeout(now, &mut self.rng);
         self.call_timeouts(now);
+        self.in_dialog_timeouts(now);
         self.forget_finished();
         if self.stopping.is_some_and(|t| t <= now) {
             self.stopping = None;
@@ -313,7 +320,12 @@ impl<R: Rng> Ua<R> {
             .collect();
         for (tx, owner) in gone {
             self.owners.remove(&tx);
-            if let Owner::Invite(id) | Owner::Cancel(id) | Owner::Bye(id) = owner {
+            if let Owner::Invite(id)
+            | Owner::Cancel(id)
+            | Owner::Bye(id)
+            | Owner::Reinvite(id)
+            | Owner::Info(id) = owner
+            {
                 self.session_transaction_ended(id);
             }
         }
@@ -468,7 +480,7 @@ impl<R: Rng> Ua<R> {
         };
         // An INVITE's transaction outlives its first 2xx (RFC 6026 §7.2): keep listening for
         // further 2xx until the layer drops it (see `forget_finished`).
-        let terminal = ev.is_terminal() && !matches!(owner, Owner::Invite(_));
+        let terminal = ev.is_terminal() && !matches!(owner, Owner::Invite(_) | Owner::Reinvite(_));
         if terminal {
             self.owners.remove(&tx);
         }
@@ -496,6 +508,18 @@ impl<R: Rng> Ua<R> {
             (Owner::Invite(id), ClientEvent::TransportError) => {
                 self.invite_failed(id, Cause::ConnectionError)
             }
+            (Owner::Reinvite(id), ClientEvent::Final(r)) => self.reinvite_response(id, &r, false, now),
+            (Owner::Reinvite(id), ClientEvent::Additional2xx(r)) => self.reinvite_response(id, &r, true, now),
+            (Owner::Reinvite(_), ClientEvent::Provisional(_)) => {}
+            (Owner::Reinvite(id), ClientEvent::Timeout | ClientEvent::TransportError) => {
+                self.reinvite_lost(id)
+            }
+            (Owner::Info(id), ev) => {
+                if ev.is_terminal() {
+                    self.dtmf_done(id, now);
+                    self.session_transaction_ended(id);
+                }
+            }
             (Owner::Cancel(id) | Owner::Bye(id), ev) => {
                 if ev.is_terminal() {
                     self.session_transaction_ended(id);
@@ -515,6 +539,8 @@ impl<R: Rng> Ua<R> {
             Owner::Message(id) => self.message_failed(id, cause),
             Owner::Invite(id) => self.invite_failed(id, cause),
             Owner::Cancel(id) | Owner::Bye(id) => self.session_transaction_ended(id),
+            Owner::Reinvite(id) => self.reinvite_lost(id),
+            Owner::Info(id) => self.dtmf_done(id, now),
         }
     }
 }
