@@ -39,6 +39,8 @@ pub enum Cause {
     NoAck,
     /// The session ended with a BYE (JsSIP `BYE`).
     Bye,
+    /// The session timer ran out without a refresh (RFC 4028 §10).
+    Expires,
 }
 
 impl Cause {

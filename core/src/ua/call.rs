@@ -47,6 +47,8 @@ pub(super) struct Call {
     awaiting_ack: bool,
     /// Media negotiation and in-dialog work (hold, DTMF).
     pub(super) media: super::in_dialog::Media,
+    /// The session timer (RFC 4028).
+    pub(super) timer: super::session_timer::SessionTimer,
     /// Outgoing: the INVITE as last sent (for CANCEL and the dialog); incoming: as received.
     invite: Option<Request>,
     /// Outgoing: the INVITE before transport headers, to resend with credentials.
@@ -78,6 +80,7 @@ impl Call {
             placed_by_us: false,
             awaiting_ack: false,
             media: super::in_dialog::Media::default(),
+            timer: super::session_timer::SessionTimer::default(),
             invite: None,
             template: None,
             invite_tx: None,
@@ -104,6 +107,8 @@ impl Call {
             self.no_answer_at,
             self.media.retry_at.map(|(t, _)| t),
             self.media.dtmf_at,
+            self.timer.refresh_at,
+            self.timer.expire_at,
         ]
         .into_iter()
         .flatten()
@@ -152,6 +157,18 @@ impl<R: Rng> Ua<R> {
             if let Some((n, v)) = line.split_once(':') {
                 out.header(String::from(n.trim()), v.trim());
             }
+        }
+        // RFC 4028 as JsSIP does it: ask for 90 s; name ourselves refresher only when forced.
+        if self.config.session_timers {
+            let force = if self.config.session_timers_force_refresher {
+                ";refresher=uac"
+            } else {
+                ""
+            };
+            out.header(
+                "Session-Expires",
+                format!("{}{force}", super::session_timer::SESSION_EXPIRES),
+            );
         }
         if !options.sdp.is_empty() {
             out.header("Content-Type", "application/sdp");
@@ -207,6 +224,7 @@ impl<R: Rng> Ua<R> {
         if let Some(call) = self.calls.get_mut(&id) {
             if call.phase != Phase::Terminated {
                 call.phase = Phase::Terminated;
+                call.clear_timers();
                 self.event(Event::Failed {
                     id,
                     cause,
@@ -222,6 +240,7 @@ impl<R: Rng> Ua<R> {
         if let Some(call) = self.calls.get_mut(&id) {
             if call.phase != Phase::Terminated {
                 call.phase = Phase::Terminated;
+                call.clear_timers();
                 self.event(Event::Ended {
                     id,
                     cause,
@@ -236,7 +255,7 @@ impl<R: Rng> Ua<R> {
         let busy = self
             .owners
             .values()
-            .any(|o| matches!(o, Owner::Invite(i) | Owner::Bye(i) | Owner::Cancel(i) | Owner::Reinvite(i) | Owner::Info(i) if *i == id));
+            .any(|o| matches!(o, Owner::Invite(i) | Owner::Bye(i) | Owner::Cancel(i) | Owner::Reinvite(i) | Owner::Info(i) | Owner::Refresh(i) if *i == id));
         if !busy && self.calls.get(&id).is_some_and(|c| c.phase == Phase::Terminated) {
             self.calls.remove(&id);
         }
@@ -306,6 +325,24 @@ impl<R: Rng> Ua<R> {
                 }
             }
         }
+        // RFC 4028 §7.4: 422 names the smallest interval the peer accepts; ask again, once.
+        if status.as_u16() == 422 && !call.timer.retried_422 && !call.cancel {
+            let min_se = resp.headers().min_se().and_then(Result::ok).map(|m| m.delta);
+            if let (Some(min_se), Some(mut out)) = (min_se, call.template.clone()) {
+                for (name, value) in out.headers.iter_mut() {
+                    if name.eq_ignore_ascii_case("Session-Expires") {
+                        *value = format!("{min_se}");
+                    }
+                }
+                out.header("Min-SE", format!("{min_se}"));
+                out.cseq += 1;
+                call.timer.retried_422 = true;
+                call.provisional = false;
+                call.template = Some(out.clone());
+                self.send_invite(id, out, now);
+                return;
+            }
+        }
         let cause = if call.cancel {
             Cause::Canceled
         } else {
@@ -371,6 +408,11 @@ impl<R: Rng> Ua<R> {
         call.ack = ack_bytes;
         call.dialog = Some(dialog);
         call.phase = Phase::Confirmed;
+        // RFC 4028 §7.2: the 2xx's Session-Expires sets the timer; no refresher means uac (us).
+        if let Some((interval, refresher)) = super::session_timer::session_expires(resp.headers()) {
+            let we = refresher != Some(crate::header::session_timer::Refresher::Uas);
+            call.timer.start(now, interval, we);
+        }
         self.event(Event::Accepted {
             id,
             sdp: body_of(&resp.body()),
@@ -525,6 +567,15 @@ impl Call {
         self.awaiting_ack = false;
         self.retransmit_at = None;
         self.ack_deadline = None;
+    }
+    /// A finished call waits for nothing any more.
+    pub(super) fn clear_timers(&mut self) {
+        self.retransmit_at = None;
+        self.ack_deadline = None;
+        self.no_answer_at = None;
+        self.media.retry_at = None;
+        self.media.dtmf_at = None;
+        self.timer.stop();
     }
     pub(super) fn is_confirmed(&self) -> bool {
         self.phase == Phase::Confirmed

@@ -7,6 +7,7 @@ use alloc::string::String;
 use bytes::Bytes;
 use rand_core::Rng;
 
+use super::incoming_call::Reply;
 use super::{Event, Originator, Owner, SessionId, Ua, ALLOW};
 use crate::message::{HeaderName, Method, Request, Response, StatusCode};
 use crate::sdp::{Direction, Sdp};
@@ -221,12 +222,125 @@ impl<R: Rng> Ua<R> {
             .is_some_and(|l| l.server.transport.is_reliable());
         let t1 = self.transactions.config().t1;
         let body = answer.buffer().clone();
-        if let Some(ok) = self.respond_with(tx, req, StatusCode::OK, &tag, Some(&body), now) {
+        // RFC 4028 §9: a refresh carries Session-Expires; echo it and restart the timer.
+        let offered =
+            super::session_timer::session_expires(req.headers()).filter(|_| self.config.session_timers);
+        let extra: alloc::vec::Vec<(HeaderName, String)> = Self::session_expires_reply(offered)
+            .map(|(se, _)| {
+                alloc::vec![
+                    (HeaderName::SessionExpires, se),
+                    (HeaderName::Require, String::from("timer"))
+                ]
+            })
+            .unwrap_or_default();
+        self.peer_refreshed(id, offered, now);
+        if let Some(ok) = self.respond_with_headers(
+            tx,
+            req,
+            Reply {
+                status: StatusCode::OK,
+                tag: &tag,
+                sdp: Some(&body),
+                extra: &extra,
+            },
+            now,
+        ) {
             if let Some(call) = self.calls.get_mut(&id) {
                 call.media.local = Some(answer);
                 call.await_ack(ok, reliable, now, t1);
                 let was = core::mem::replace(&mut call.media.remote_hold, remote_hold);
                 if was != remote_hold {
+                    let e = if remote_hold {
+                        Event::Hold {
+                            id,
+                            originator: Originator::Remote,
+                        }
+                    } else {
+                        Event::Unhold {
+                            id,
+                            originator: Originator::Remote,
+                        }
+                    };
+                    self.event(e);
+                }
+            }
+        }
+    }
+
+    /// An UPDATE from the peer (RFC 3311): with an offer, answered like a re-INVITE's but
+    /// without an ACK to wait for; without one, a session refresh (RFC 4028 §9) or a no-op.
+    pub(super) fn incoming_update(&mut self, id: SessionId, tx: TxId, req: &Request, now: Instant) {
+        let Some(call) = self.calls.get(&id) else { return };
+        let tag = String::from(call.local_tag());
+        let offered =
+            super::session_timer::session_expires(req.headers()).filter(|_| self.config.session_timers);
+        let mut extra: alloc::vec::Vec<(HeaderName, String)> = Self::session_expires_reply(offered)
+            .map(|(se, _)| {
+                alloc::vec![
+                    (HeaderName::SessionExpires, se),
+                    (HeaderName::Require, String::from("timer"))
+                ]
+            })
+            .unwrap_or_default();
+        let offer = (!req.body_bytes().is_empty())
+            .then(|| Sdp::parse(req.body()).ok())
+            .flatten();
+        let mut answer_body = None;
+        if let Some(o) = &offer {
+            // RFC 3311 §5.2: an offer crossing ours gets 491.
+            if call.media.reinvite.is_some() {
+                self.respond_with(tx, req, StatusCode::REQUEST_PENDING, &tag, None, now);
+                return;
+            }
+            let Some(local) = call.media.local.clone() else {
+                self.respond_with(tx, req, StatusCode::NOT_ACCEPTABLE_HERE, &tag, None, now);
+                return;
+            };
+            let wish = if call.media.local_hold {
+                Direction::SendOnly
+            } else {
+                Direction::SendRecv
+            };
+            let offered_dir = o
+                .media()
+                .next()
+                .map(|m| m.direction())
+                .unwrap_or(Direction::SendRecv);
+            answer_body = Some(
+                local
+                    .with_direction(wish.answer_to(offered_dir))
+                    .with_next_version(),
+            );
+        }
+        let transport = self
+            .link
+            .as_ref()
+            .map(|l| l.server.transport)
+            .unwrap_or(crate::transport::TransportKind::Wss);
+        extra.push((
+            HeaderName::Contact,
+            format!("<{}>", self.identity.contact_uri(&self.config, transport)),
+        ));
+        let body = answer_body.as_ref().map(|a| a.buffer().clone());
+        self.peer_refreshed(id, offered, now);
+        if self
+            .respond_with_headers(
+                tx,
+                req,
+                Reply {
+                    status: StatusCode::OK,
+                    tag: &tag,
+                    sdp: body.as_ref(),
+                    extra: &extra,
+                },
+                now,
+            )
+            .is_some()
+        {
+            if let (Some(call), Some(answer)) = (self.calls.get_mut(&id), answer_body) {
+                call.media.local = Some(answer);
+                let remote_hold = offer.as_ref().is_some_and(Sdp::holds_peer);
+                if core::mem::replace(&mut call.media.remote_hold, remote_hold) != remote_hold {
                     let e = if remote_hold {
                         Event::Hold {
                             id,
@@ -375,6 +489,20 @@ impl<R: Rng> Ua<R> {
             })
             .filter(|(_, r, d)| r.is_some() || *d)
             .collect();
+        let timers: alloc::vec::Vec<SessionId> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| {
+                [c.timer.refresh_at, c.timer.expire_at]
+                    .into_iter()
+                    .flatten()
+                    .any(|t| t <= now)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in timers {
+            self.session_timer_due(id, now);
+        }
         for (id, retry, dtmf) in due {
             if let Some(hold) = retry {
                 if let Some(c) = self.calls.get_mut(&id) {

@@ -14,6 +14,14 @@ use crate::registration::random_token;
 use crate::time::Instant;
 use crate::transaction::TxId;
 
+/// A response to send: status, our tag, an SDP body and extra header lines.
+pub(super) struct Reply<'a> {
+    pub(super) status: StatusCode,
+    pub(super) tag: &'a str,
+    pub(super) sdp: Option<&'a Bytes>,
+    pub(super) extra: &'a [(HeaderName, String)],
+}
+
 impl<R: Rng> Ua<R> {
     /// A new INVITE outside any dialog (RFC 3261 §13.3): ring and tell the application.
     pub(super) fn incoming_invite(&mut self, tx: TxId, req: Request, now: Instant) {
@@ -36,6 +44,9 @@ impl<R: Rng> Ua<R> {
         };
         let mut call = Call::incoming(tag.clone(), req.clone(), tx, dialog);
         call.ring_until(now + self.config.no_answer_timeout);
+        if self.config.session_timers {
+            call.timer.offered = super::session_timer::session_expires(req.headers());
+        }
         self.calls.insert(id, call);
         // JsSIP answers 180 Ringing with our Contact at once.
         self.respond_with(tx, &req, StatusCode::RINGING, &tag, None, now);
@@ -52,6 +63,33 @@ impl<R: Rng> Ua<R> {
         sdp: Option<&Bytes>,
         now: Instant,
     ) -> Option<Bytes> {
+        self.respond_with_headers(
+            tx,
+            req,
+            Reply {
+                status,
+                tag,
+                sdp,
+                extra: &[],
+            },
+            now,
+        )
+    }
+
+    /// [`Ua::respond_with`] with the whole [`Reply`].
+    pub(super) fn respond_with_headers(
+        &mut self,
+        tx: TxId,
+        req: &Request,
+        reply: Reply<'_>,
+        now: Instant,
+    ) -> Option<Bytes> {
+        let Reply {
+            status,
+            tag,
+            sdp,
+            extra,
+        } = reply;
         let transport = self
             .link
             .as_ref()
@@ -63,6 +101,9 @@ impl<R: Rng> Ua<R> {
             b = b
                 .header(HeaderName::Contact, format!("<{contact}>"))
                 .header(HeaderName::Allow, ALLOW);
+        }
+        for (name, value) in extra {
+            b = b.header(*name, value);
         }
         if let Some(sdp) = sdp.filter(|s| !s.is_empty()) {
             b = b
@@ -104,10 +145,36 @@ impl<R: Rng> Ua<R> {
             .as_ref()
             .is_some_and(|l| l.server.transport.is_reliable());
         let t1 = self.transactions.config().t1;
-        if let Some(ok) = self.respond_with(tx, &req, StatusCode::OK, &tag, Some(&sdp), now) {
+        // RFC 4028 §9: the 2xx names the interval and the refresher (the caller unless it
+        // asked us to refresh).
+        let offered = call.timer.offered;
+        let reply = Self::session_expires_reply(offered);
+        let extra: alloc::vec::Vec<(HeaderName, String)> = reply
+            .as_ref()
+            .map(|(se, _)| {
+                alloc::vec![
+                    (HeaderName::SessionExpires, se.clone()),
+                    (HeaderName::Require, String::from("timer"))
+                ]
+            })
+            .unwrap_or_default();
+        if let Some(ok) = self.respond_with_headers(
+            tx,
+            &req,
+            Reply {
+                status: StatusCode::OK,
+                tag: &tag,
+                sdp: Some(&sdp),
+                extra: &extra,
+            },
+            now,
+        ) {
             if let Some(call) = self.calls.get_mut(&id) {
                 call.media.local = crate::sdp::Sdp::parse(sdp.clone()).ok();
                 call.mark_answered(ok, reliable, now, t1);
+                if let (Some((interval, _)), Some((_, we))) = (offered, reply) {
+                    call.timer.start(now, interval, we);
+                }
             }
         }
         self.pump(now);
@@ -189,6 +256,8 @@ impl<R: Rng> Ua<R> {
         }
         if *req.method() == crate::message::Method::Invite {
             self.incoming_reinvite(id, tx, req, now);
+        } else if *req.method() == crate::message::Method::Update {
+            self.incoming_update(id, tx, req, now);
         } else if *req.method() == crate::message::Method::Info {
             self.incoming_info(id, tx, req, now);
         } else if *req.method() == crate::message::Method::Bye {

@@ -20,6 +20,7 @@ mod io;
 mod message;
 mod outgoing;
 mod send;
+mod session_timer;
 mod target;
 #[cfg(test)]
 mod tests;
@@ -96,6 +97,8 @@ enum Owner {
     Reinvite(SessionId),
     /// Our INFO (DTMF) in a call.
     Info(SessionId),
+    /// Our session refresh (UPDATE or re-INVITE, RFC 4028).
+    Refresh(SessionId),
 }
 
 /// The current connection.
@@ -324,7 +327,8 @@ impl<R: Rng> Ua<R> {
             | Owner::Cancel(id)
             | Owner::Bye(id)
             | Owner::Reinvite(id)
-            | Owner::Info(id) = owner
+            | Owner::Info(id)
+            | Owner::Refresh(id) = owner
             {
                 self.session_transaction_ended(id);
             }
@@ -514,6 +518,8 @@ impl<R: Rng> Ua<R> {
             (Owner::Reinvite(id), ClientEvent::Timeout | ClientEvent::TransportError) => {
                 self.reinvite_lost(id)
             }
+            (Owner::Refresh(id), ClientEvent::Final(r)) => self.refresh_response(id, &r, now),
+            (Owner::Refresh(_), _) => {}
             (Owner::Info(id), ev) => {
                 if ev.is_terminal() {
                     self.dtmf_done(id, now);
@@ -541,6 +547,7 @@ impl<R: Rng> Ua<R> {
             Owner::Cancel(id) | Owner::Bye(id) => self.session_transaction_ended(id),
             Owner::Reinvite(id) => self.reinvite_lost(id),
             Owner::Info(id) => self.dtmf_done(id, now),
+            Owner::Refresh(_) => {}
         }
     }
 }
