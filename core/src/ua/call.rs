@@ -49,6 +49,8 @@ pub(super) struct Call {
     pub(super) media: super::in_dialog::Media,
     /// The session timer (RFC 4028).
     pub(super) timer: super::session_timer::SessionTimer,
+    /// Reliable provisional responses (RFC 3262).
+    pub(super) rel100: super::prack::Rel100,
     /// Outgoing: the INVITE as last sent (for CANCEL and the dialog); incoming: as received.
     invite: Option<Request>,
     /// Outgoing: the INVITE before transport headers, to resend with credentials.
@@ -81,6 +83,7 @@ impl Call {
             awaiting_ack: false,
             media: super::in_dialog::Media::default(),
             timer: super::session_timer::SessionTimer::default(),
+            rel100: super::prack::Rel100::default(),
             invite: None,
             template: None,
             invite_tx: None,
@@ -109,6 +112,7 @@ impl Call {
             self.media.dtmf_at,
             self.timer.refresh_at,
             self.timer.expire_at,
+            self.rel100.poll_timeout(),
         ]
         .into_iter()
         .flatten()
@@ -152,7 +156,7 @@ impl<R: Rng> Ua<R> {
         out.header("Contact", format!("<{contact}>"));
         out.header("Allow", ALLOW);
         // JsSIP's Supported for an INVITE.
-        out.header("Supported", "timer, ice, replaces, outbound");
+        out.header("Supported", "100rel, timer, ice, replaces, outbound");
         for line in &options.extra_headers {
             if let Some((n, v)) = line.split_once(':') {
                 out.header(String::from(n.trim()), v.trim());
@@ -255,7 +259,7 @@ impl<R: Rng> Ua<R> {
         let busy = self
             .owners
             .values()
-            .any(|o| matches!(o, Owner::Invite(i) | Owner::Bye(i) | Owner::Cancel(i) | Owner::Reinvite(i) | Owner::Info(i) | Owner::Refresh(i) if *i == id));
+            .any(|o| matches!(o, Owner::Invite(i) | Owner::Bye(i) | Owner::Cancel(i) | Owner::Reinvite(i) | Owner::Info(i) | Owner::Refresh(i) | Owner::Prack(i) if *i == id));
         if !busy && self.calls.get(&id).is_some_and(|c| c.phase == Phase::Terminated) {
             self.calls.remove(&id);
         }
@@ -286,7 +290,8 @@ impl<R: Rng> Ua<R> {
             if call.cancel && !call.cancel_sent {
                 self.send_cancel(id, now);
             }
-            if progress && call_is_live(self, id) {
+            let fresh = self.prack_if_reliable(id, &invite, &resp, now);
+            if progress && fresh && call_is_live(self, id) {
                 self.event(Event::Progress {
                     id,
                     status,
@@ -576,6 +581,7 @@ impl Call {
         self.media.retry_at = None;
         self.media.dtmf_at = None;
         self.timer.stop();
+        self.rel100.stop();
     }
     pub(super) fn is_confirmed(&self) -> bool {
         self.phase == Phase::Confirmed
@@ -616,6 +622,9 @@ impl Call {
     }
     pub(super) fn dialog_mut(&mut self) -> Option<&mut Dialog> {
         self.dialog.as_mut()
+    }
+    pub(super) fn early_dialog_mut(&mut self, remote_tag: &str) -> Option<&mut Dialog> {
+        self.early.get_mut(remote_tag)
     }
     pub(super) fn dialog(&self) -> Option<&Dialog> {
         self.dialog.as_ref()

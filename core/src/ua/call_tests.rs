@@ -141,17 +141,27 @@ fn basic_call_answered_and_hung_up_by_the_caller() {
         )
         .unwrap();
     p.run(t);
+    // Both support 100rel (RFC 3262): the 180 is reliable and gets a PRACK in the early dialog.
     assert_eq!(
         p.first_lines(),
         [
-            "A→B INVITE sip:bob@example.com SIP/2.0",
-            "B→A SIP/2.0 180 Ringing"
+            String::from("A→B INVITE sip:bob@example.com SIP/2.0"),
+            "B→A SIP/2.0 180 Ringing".into(),
+            alloc::format!("A→B PRACK {}", contact_of_b(&p)),
+            "B→A SIP/2.0 200 OK".into(),
         ]
+    );
+    let rseq = header(&p.wire[1].1, "RSeq").unwrap();
+    assert_eq!(header(&p.wire[1].1, "Require"), Some("100rel"));
+    let invite_cseq = header(&p.wire[0].1, "CSeq").unwrap().split(' ').next().unwrap();
+    assert_eq!(
+        header(&p.wire[2].1, "RAck").unwrap(),
+        alloc::format!("{rseq} {invite_cseq} INVITE")
     );
     let invite = &p.wire[0].1;
     let text = core::str::from_utf8(invite).unwrap();
     assert!(text.contains("\r\nContent-Type: application/sdp\r\n") && text.ends_with(OFFER));
-    assert!(text.contains("\r\nSupported: timer, ice, replaces, outbound\r\n"));
+    assert!(text.contains("\r\nSupported: 100rel, timer, ice, replaces, outbound\r\n"));
     let ringing = core::str::from_utf8(&p.wire[1].1).unwrap();
     assert!(
         ringing.contains(";tag=") && ringing.contains("\r\nContact: <sip:"),
@@ -166,7 +176,7 @@ fn basic_call_answered_and_hung_up_by_the_caller() {
     p.b.answer(t, bob_id, ANSWER);
     p.run(t);
     assert_eq!(
-        p.first_lines()[2..],
+        p.first_lines()[4..],
         [String::from("B→A SIP/2.0 200 OK"), ack_line(&p)]
     );
     assert_eq!(
@@ -185,7 +195,7 @@ fn basic_call_answered_and_hung_up_by_the_caller() {
     p.a.terminate(t2, id);
     p.run(t2);
     assert_eq!(
-        &p.first_lines()[4..],
+        &p.first_lines()[6..],
         [
             alloc::format!("A→B BYE {}", contact_of_b(&p)),
             "B→A SIP/2.0 200 OK".into()
@@ -675,7 +685,14 @@ fn session_timer_negotiated_and_refreshed_by_update_at_half_interval() {
     let b = incoming_id(&p.events_b);
     p.b.answer(t0, b, ANSWER);
     p.run(t0);
-    let ok = &p.wire[2].1;
+    let ok = &p
+        .wire
+        .iter()
+        .rev()
+        .find(|(from_a, d)| !from_a && d.starts_with(b"SIP/2.0 200"))
+        .unwrap()
+        .1;
+    assert!(header(ok, "CSeq").unwrap().ends_with(" INVITE"));
     assert_eq!(header(ok, "Session-Expires"), Some("90;refresher=uac"));
     assert_eq!(header(ok, "Require"), Some("timer"));
     // The caller refreshes at half the interval (45 s) and nothing else is sent before.
@@ -800,4 +817,79 @@ fn session_interval_too_small_is_retried_with_min_se() {
     };
     assert_eq!(cseq(retry), invite.cseq().unwrap().seq + 1);
     let _ = id;
+}
+
+#[test]
+fn early_media_183_is_reliable_and_retransmitted_until_prack() {
+    let mut p = Pair::new();
+    let t0 = Instant::ZERO;
+    let a =
+        p.a.call(
+            t0,
+            "bob",
+            CallOptions {
+                sdp: Bytes::from_static(OFFER.as_bytes()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    p.run(t0);
+    let b = incoming_id(&p.events_b);
+    p.wire.clear();
+    p.events_a.clear();
+    // The 183 leaves B; A never sees it (the PRACK never comes).
+    p.b.progress(t0, b, ANSWER);
+    let first: Vec<Bytes> = core::iter::from_fn(|| p.b.poll_output())
+        .filter_map(|o| {
+            if let Output::Transmit { data, .. } = o {
+                Some(data)
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(first.len(), 1);
+    assert!(first[0].starts_with(b"SIP/2.0 183 Session Progress\r\n"));
+    assert!(first[0].ends_with(ANSWER.as_bytes()));
+    // RFC 3262 §3: retransmitted at T1, 2·T1, 4·T1 ... (500, 1500, 3500 ms after sending).
+    let mut sent = Vec::new();
+    while let Some(t) = p.b.poll_timeout().filter(|t| *t <= t0 + Duration::from_secs(4)) {
+        p.b.handle_timeout(t);
+        for o in core::iter::from_fn(|| p.b.poll_output()) {
+            if let Output::Transmit { data, .. } = o {
+                assert_eq!(data, first[0]);
+                sent.push(t.as_millis());
+            }
+        }
+    }
+    assert_eq!(sent, [500, 1500, 3500]);
+    // Delivered now: A sends one PRACK, reports early media once, even for a retransmission.
+    for _ in 0..2 {
+        p.a.handle_input(Input::Received {
+            conn: p.conn_a,
+            data: first[0].clone(),
+            now: t0,
+        });
+    }
+    p.run(t0);
+    assert_eq!(
+        p.wire
+            .iter()
+            .filter(|(from_a, d)| *from_a && d.starts_with(b"PRACK "))
+            .count(),
+        1
+    );
+    assert_eq!(
+        p.events_a,
+        [Event::Progress {
+            id: a,
+            status: StatusCode::SESSION_PROGRESS,
+            sdp: Some(Bytes::from_static(ANSWER.as_bytes()))
+        }]
+    );
+    // Acknowledged: no more retransmissions of the 183.
+    assert!(p
+        .b
+        .poll_timeout()
+        .is_none_or(|t| t >= t0 + Duration::from_secs(30)));
 }

@@ -47,9 +47,11 @@ impl<R: Rng> Ua<R> {
         if self.config.session_timers {
             call.timer.offered = super::session_timer::session_expires(req.headers());
         }
+        let h = req.headers();
+        call.rel100.peer_supports = h.supports("100rel") || h.requires("100rel");
         self.calls.insert(id, call);
         // JsSIP answers 180 Ringing with our Contact at once.
-        self.respond_with(tx, &req, StatusCode::RINGING, &tag, None, now);
+        self.send_provisional(id, StatusCode::RINGING, None, now);
         self.event(event);
     }
 
@@ -256,6 +258,8 @@ impl<R: Rng> Ua<R> {
         }
         if *req.method() == crate::message::Method::Invite {
             self.incoming_reinvite(id, tx, req, now);
+        } else if *req.method() == crate::message::Method::Prack {
+            self.incoming_prack(id, tx, req, now);
         } else if *req.method() == crate::message::Method::Update {
             self.incoming_update(id, tx, req, now);
         } else if *req.method() == crate::message::Method::Info {

@@ -19,6 +19,7 @@ mod incoming_call;
 mod io;
 mod message;
 mod outgoing;
+mod prack;
 mod send;
 mod session_timer;
 mod target;
@@ -99,6 +100,8 @@ enum Owner {
     Info(SessionId),
     /// Our session refresh (UPDATE or re-INVITE, RFC 4028).
     Refresh(SessionId),
+    /// Our PRACK (RFC 3262).
+    Prack(SessionId),
 }
 
 /// The current connection.
@@ -285,6 +288,7 @@ impl<R: Rng> Ua<R> {
         self.registration.handle_timeout(now, &mut self.rng);
         self.call_timeouts(now);
         self.in_dialog_timeouts(now);
+        self.rel100_timeouts(now);
         self.forget_finished();
         if self.stopping.is_some_and(|t| t <= now) {
             self.stopping = None;
@@ -328,7 +332,8 @@ impl<R: Rng> Ua<R> {
             | Owner::Bye(id)
             | Owner::Reinvite(id)
             | Owner::Info(id)
-            | Owner::Refresh(id) = owner
+            | Owner::Refresh(id)
+            | Owner::Prack(id) = owner
             {
                 self.session_transaction_ended(id);
             }
@@ -519,7 +524,7 @@ impl<R: Rng> Ua<R> {
                 self.reinvite_lost(id)
             }
             (Owner::Refresh(id), ClientEvent::Final(r)) => self.refresh_response(id, &r, now),
-            (Owner::Refresh(_), _) => {}
+            (Owner::Refresh(_) | Owner::Prack(_), _) => {}
             (Owner::Info(id), ev) => {
                 if ev.is_terminal() {
                     self.dtmf_done(id, now);
@@ -547,7 +552,7 @@ impl<R: Rng> Ua<R> {
             Owner::Cancel(id) | Owner::Bye(id) => self.session_transaction_ended(id),
             Owner::Reinvite(id) => self.reinvite_lost(id),
             Owner::Info(id) => self.dtmf_done(id, now),
-            Owner::Refresh(_) => {}
+            Owner::Refresh(_) | Owner::Prack(_) => {}
         }
     }
 }
