@@ -51,6 +51,10 @@ pub(super) struct Call {
     pub(super) timer: super::session_timer::SessionTimer,
     /// Reliable provisional responses (RFC 3262).
     pub(super) rel100: super::prack::Rel100,
+    /// A REFER waiting for the application's decision.
+    pub(super) refer: Option<super::refer::PendingRefer>,
+    /// Incoming: the call this one replaces (RFC 3891).
+    pub(super) replaces: Option<SessionId>,
     /// Outgoing: the INVITE as last sent (for CANCEL and the dialog); incoming: as received.
     invite: Option<Request>,
     /// Outgoing: the INVITE before transport headers, to resend with credentials.
@@ -84,6 +88,8 @@ impl Call {
             media: super::in_dialog::Media::default(),
             timer: super::session_timer::SessionTimer::default(),
             rel100: super::prack::Rel100::default(),
+            refer: None,
+            replaces: None,
             invite: None,
             template: None,
             invite_tx: None,
@@ -259,7 +265,7 @@ impl<R: Rng> Ua<R> {
         let busy = self
             .owners
             .values()
-            .any(|o| matches!(o, Owner::Invite(i) | Owner::Bye(i) | Owner::Cancel(i) | Owner::Reinvite(i) | Owner::Info(i) | Owner::Refresh(i) | Owner::Prack(i) if *i == id));
+            .any(|o| matches!(o, Owner::Invite(i) | Owner::Bye(i) | Owner::Cancel(i) | Owner::Reinvite(i) | Owner::Info(i) | Owner::Refresh(i) | Owner::Prack(i) | Owner::Refer(i) | Owner::Notify(i) if *i == id));
         if !busy && self.calls.get(&id).is_some_and(|c| c.phase == Phase::Terminated) {
             self.calls.remove(&id);
         }

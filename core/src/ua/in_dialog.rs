@@ -55,6 +55,9 @@ pub enum CallCommandError {
     /// A DTMF tone outside 0-9, A-D, # and * (a comma pauses).
     #[error("invalid dtmf tone")]
     InvalidTone,
+    /// A transfer target that is not a SIP URI.
+    #[error("invalid transfer target")]
+    InvalidTarget,
 }
 
 fn dtmf_body(tone: char, duration: u32) -> String {

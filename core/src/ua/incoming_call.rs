@@ -31,6 +31,38 @@ impl<R: Rng> Ua<R> {
             self.respond_with(tx, &req, StatusCode::BAD_REQUEST, &tag, None, now);
             return;
         };
+        // RFC 3891 §3: Replaces must name a dialog of ours (to-tag ours, from-tag theirs).
+        let replaces = match req.headers().replaces() {
+            None => None,
+            Some(Ok(r)) => {
+                let found = self.calls.iter().find(|(_, c)| {
+                    c.dialog().is_some_and(|d| {
+                        let i = d.id();
+                        i.call_id.as_bytes() == r.call_id
+                            && i.local_tag.as_bytes() == r.to_tag
+                            && i.remote_tag.as_bytes() == r.from_tag
+                    })
+                });
+                match found {
+                    Some((id, _)) => Some(*id),
+                    None => {
+                        self.respond_with(
+                            tx,
+                            &req,
+                            StatusCode::CALL_TRANSACTION_DOES_NOT_EXIST,
+                            &tag,
+                            None,
+                            now,
+                        );
+                        return;
+                    }
+                }
+            }
+            Some(Err(_)) => {
+                self.respond_with(tx, &req, StatusCode::BAD_REQUEST, &tag, None, now);
+                return;
+            }
+        };
         let id = self.next_session_id();
         let text = |v: Option<&[u8]>| {
             v.map(|v| String::from_utf8_lossy(v).into_owned())
@@ -41,8 +73,10 @@ impl<R: Rng> Ua<R> {
             from: text(req.headers().get(HeaderName::From)),
             to: text(req.headers().get(HeaderName::To)),
             sdp: (!req.body_bytes().is_empty()).then(|| req.body()),
+            replaces,
         };
         let mut call = Call::incoming(tag.clone(), req.clone(), tx, dialog);
+        call.replaces = replaces;
         call.ring_until(now + self.config.no_answer_timeout);
         if self.config.session_timers {
             call.timer.offered = super::session_timer::session_expires(req.headers());
@@ -179,6 +213,10 @@ impl<R: Rng> Ua<R> {
                 }
             }
         }
+        // RFC 3891 §3: the replaced call ends once the new one is answered.
+        if let Some(old) = self.calls.get(&id).and_then(|c| c.replaces) {
+            self.terminate(now, old);
+        }
         self.pump(now);
     }
 
@@ -258,6 +296,10 @@ impl<R: Rng> Ua<R> {
         }
         if *req.method() == crate::message::Method::Invite {
             self.incoming_reinvite(id, tx, req, now);
+        } else if *req.method() == crate::message::Method::Refer {
+            self.incoming_refer(id, tx, req, now);
+        } else if *req.method() == crate::message::Method::Notify {
+            self.incoming_notify(id, tx, req, now);
         } else if *req.method() == crate::message::Method::Prack {
             self.incoming_prack(id, tx, req, now);
         } else if *req.method() == crate::message::Method::Update {

@@ -150,6 +150,9 @@ pub enum Event {
         to: String,
         /// The SDP offer, if the INVITE had one.
         sdp: Option<Bytes>,
+        /// The call this one replaces (RFC 3891, an attended transfer): answering it ends that
+        /// call with a BYE.
+        replaces: Option<super::SessionId>,
     },
     /// A provisional response to our INVITE (JsSIP `progress`); `sdp` means early media.
     Progress {
@@ -225,6 +228,37 @@ pub enum Event {
         content_type: Option<String>,
         /// Its body.
         body: Bytes,
+    },
+    /// The peer asks us to transfer call `id` (JsSIP `refer`): answer with `Ua::accept_refer`
+    /// or `Ua::reject_refer`.
+    Refer {
+        /// The call.
+        id: super::SessionId,
+        /// The Refer-To URI (with `?Replaces=` for an attended transfer).
+        target: String,
+        /// True for an attended transfer (the target URI carries Replaces).
+        replaces: bool,
+    },
+    /// Our REFER was accepted (2xx).
+    ReferAccepted {
+        /// The call.
+        id: super::SessionId,
+    },
+    /// Our REFER failed.
+    ReferFailed {
+        /// The call.
+        id: super::SessionId,
+        /// The final status, when a response came.
+        status: Option<StatusCode>,
+    },
+    /// A NOTIFY reported our REFER's progress (RFC 3515 §2.4.5).
+    ReferNotify {
+        /// The call.
+        id: super::SessionId,
+        /// The status of the transfer call.
+        status: StatusCode,
+        /// True when the subscription ended (a final status).
+        terminated: bool,
     },
     /// A MESSAGE we sent got a 2xx (JsSIP message `succeeded`).
     MessageSucceeded {

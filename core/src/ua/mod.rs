@@ -20,6 +20,7 @@ mod io;
 mod message;
 mod outgoing;
 mod prack;
+mod refer;
 mod send;
 mod session_timer;
 mod target;
@@ -102,6 +103,10 @@ enum Owner {
     Refresh(SessionId),
     /// Our PRACK (RFC 3262).
     Prack(SessionId),
+    /// Our REFER (RFC 3515).
+    Refer(SessionId),
+    /// Our NOTIFY reporting a REFER's progress.
+    Notify(SessionId),
 }
 
 /// The current connection.
@@ -333,7 +338,9 @@ impl<R: Rng> Ua<R> {
             | Owner::Reinvite(id)
             | Owner::Info(id)
             | Owner::Refresh(id)
-            | Owner::Prack(id) = owner
+            | Owner::Prack(id)
+            | Owner::Refer(id)
+            | Owner::Notify(id) = owner
             {
                 self.session_transaction_ended(id);
             }
@@ -524,7 +531,11 @@ impl<R: Rng> Ua<R> {
                 self.reinvite_lost(id)
             }
             (Owner::Refresh(id), ClientEvent::Final(r)) => self.refresh_response(id, &r, now),
-            (Owner::Refresh(_) | Owner::Prack(_), _) => {}
+            (Owner::Refer(id), ClientEvent::Final(r)) => self.refer_response(id, r.status()),
+            (Owner::Refer(id), ClientEvent::Timeout | ClientEvent::TransportError) => {
+                self.event(Event::ReferFailed { id, status: None })
+            }
+            (Owner::Refresh(_) | Owner::Prack(_) | Owner::Refer(_) | Owner::Notify(_), _) => {}
             (Owner::Info(id), ev) => {
                 if ev.is_terminal() {
                     self.dtmf_done(id, now);
@@ -552,7 +563,8 @@ impl<R: Rng> Ua<R> {
             Owner::Cancel(id) | Owner::Bye(id) => self.session_transaction_ended(id),
             Owner::Reinvite(id) => self.reinvite_lost(id),
             Owner::Info(id) => self.dtmf_done(id, now),
-            Owner::Refresh(_) | Owner::Prack(_) => {}
+            Owner::Refresh(_) | Owner::Prack(_) | Owner::Notify(_) => {}
+            Owner::Refer(id) => self.event(Event::ReferFailed { id, status: None }),
         }
     }
 }
