@@ -36,14 +36,33 @@ impl<R: Rng> Ua<R> {
         body: impl Into<Bytes>,
         content_type: &str,
     ) -> Result<MessageId, UaError> {
-        let uri = normalize_target(target, Some(self.config.uri.host())).ok_or(UaError::InvalidTarget)?;
         if content_type.contains(['\r', '\n']) || content_type.is_empty() {
             return Err(UaError::InvalidContentType);
         }
+        self.out_of_dialog(now, Method::Message, target, body.into(), Some(content_type))
+    }
+
+    /// Sends OPTIONS (RFC 3261 §11) to `target`, e.g. to learn what it supports or as an
+    /// application-level keep-alive. The result comes as for a MESSAGE:
+    /// [`Event::MessageSucceeded`] on a 2xx, [`Event::MessageFailed`] otherwise.
+    pub fn send_options(&mut self, now: Instant, target: &str) -> Result<MessageId, UaError> {
+        self.out_of_dialog(now, Method::Options, target, Bytes::new(), None)
+    }
+
+    /// A request outside any dialog with a digest retry: MESSAGE or OPTIONS.
+    fn out_of_dialog(
+        &mut self,
+        now: Instant,
+        method: Method,
+        target: &str,
+        body: Bytes,
+        content_type: Option<&str>,
+    ) -> Result<MessageId, UaError> {
+        let uri = normalize_target(target, Some(self.config.uri.host())).ok_or(UaError::InvalidTarget)?;
         self.next_message += 1;
         let id = MessageId(self.next_message);
         let mut request = OutgoingRequest {
-            method: Method::Message,
+            method,
             to: NameAddr::format(None, &uri),
             uri,
             from: format!(
@@ -55,10 +74,12 @@ impl<R: Rng> Ua<R> {
             cseq: 1,
             credentials: None,
             headers: alloc::vec::Vec::new(),
-            body: body.into(),
+            body,
             initial: true,
         };
-        request.header("Content-Type", String::from(content_type));
+        if let Some(ct) = content_type {
+            request.header("Content-Type", String::from(ct));
+        }
         self.messages.insert(
             id,
             PendingMessage {
@@ -83,7 +104,7 @@ impl<R: Rng> Ua<R> {
         }
         if matches!(status.as_u16(), 401 | 407) && pending.answered == 0 {
             let uri = String::from(pending.request.uri.as_str());
-            let method = Method::Message;
+            let method = pending.request.method.clone();
             let auth = credentials(&self.config).and_then(|creds| {
                 let req = AuthorizedRequest::new(&method, &uri, &pending.request.body);
                 self.digest
