@@ -1,27 +1,76 @@
 //! The [tokio] runtime adapter for sansip.
 //!
 //! `sansip-core` is a sans-IO SIP user agent: it never touches a socket, a clock or the OS
-//! random source. This crate will be the part that does, on tokio:
+//! random source. This crate is the part that does, on tokio, and nothing more: no SIP rule
+//! lives here.
 //!
-//! - **Transports**: SIP over WebSocket (RFC 7118, the `sip` subprotocol, `ws://` and `wss://`),
-//!   and UDP, TCP and TLS. It opens a connection when the core emits `Output::Connect`, writes
-//!   `Output::Transmit` bytes, closes on `Output::Disconnect`, and feeds what arrives back as
-//!   `Input::Connected` / `Input::Received` (one whole SIP message per WebSocket frame or
-//!   datagram; stream transports go through the core's stream framer first).
-//! - **Timers**: it sleeps until the instant `Ua::poll_timeout` returns and then calls
-//!   `Ua::handle_timeout`, converting between `std::time::Instant` and the core's own `Instant`.
-//! - **Media**: a media engine that opens RTP sockets, produces the local SDP and consumes the
-//!   remote one, following the offer/answer state the core negotiates.
+//! - **One task per UA.** [`Ua::start`] spawns a task that owns a core `Ua`, its connections
+//!   and its timer, and `select!`s over application commands, connection events and
+//!   `poll_timeout`, draining `poll_output` after each. Each connection has an I/O task of its
+//!   own, owned by the UA task. Many UAs run side by side in one process.
+//! - **Transports.** SIP over WebSocket (RFC 7118: the `sip` subprotocol is offered and a server
+//!   that does not choose it is refused), `ws://` and `wss://`; UDP (one socket per connection,
+//!   datagrams to the server's address); TCP and TLS (raw bytes; the core frames the stream).
+//!   TLS is rustls with the webpki roots, extra CA certificates, or — for lab servers only —
+//!   [`TlsOptions::dangerous_accept_any_certificate`].
+//! - **Clock and randomness.** The core's `Instant` counts milliseconds from the task's start;
+//!   the random number generator is seeded from the OS, or from [`UaOptions::seed`] to replay
+//!   a run.
+//! - **`trace_sip`.** With the configuration's `trace_sip` on, every message sent and received
+//!   is logged through `tracing` at target [`TRACE_TARGET`] as a ladder entry (see
+//!   [`ladder_entry`]).
 //!
-//! The run loop it drives is the core's: `handle_input` / `handle_timeout` in, `poll_output`
-//! drained after every input or command, `poll_timeout` for the next wake-up. See the
-//! `sansip-core` crate docs for that loop.
+//! ```no_run
+//! use sansip_tokio::core::config::Config;
+//! use sansip_tokio::core::ua::Event;
+//! use sansip_tokio::Ua;
 //!
-//! This crate is a skeleton for now: it re-exports the core as [`core`].
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = Config::from_json(r#"{
+//!     "uri": "sip:alice@example.com",
+//!     "ws_servers": "wss://sip.example.com",
+//!     "password": "secret"
+//! }"#)?;
+//! let (ua, mut events) = Ua::start(config)?;
+//! while let Some(event) = events.next().await {
+//!     match event {
+//!         Event::Registered { .. } => break,
+//!         Event::RegistrationFailed { cause, .. } => return Err(format!("{cause:?}").into()),
+//!         _ => {}
+//!     }
+//! }
+//! let status = ua.send_message("bob", "text/plain", "hello").await?;
+//! println!("bob's server said {status}");
+//! ua.stop().await; // unregisters, closes the connection, waits for the task
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! [tokio]: https://tokio.rs
 
 #![forbid(unsafe_code)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 
-/// The sans-IO protocol core this adapter drives (`sansip-core`, built with `std`).
+mod clock;
+mod driver;
+mod handle;
+mod options;
+mod tls;
+mod trace;
+mod transport;
+
+/// The sans-IO protocol core this adapter drives (`sansip-core`, built with `std` and `serde`).
 pub use sansip_core as core;
+
+pub use handle::{Events, MessageError, StartError, Stopped, Ua, UaHandle};
+pub use options::{UaOptions, DEFAULT_CONNECT_TIMEOUT};
+pub use tls::{TlsError, TlsOptions};
+pub use trace::{ladder_entry, TRACE_TARGET};
