@@ -255,9 +255,9 @@ impl Authorization {
         let (Some(k), Some(rspauth)) = (&self.check, info.rspauth.as_deref()) else {
             return false;
         };
-        let same_qop = info.qop.map_or(true, |q| q == k.qop);
-        let same_cnonce = info.cnonce.as_deref().map_or(true, |c| c == k.cnonce.as_bytes());
-        let same_nc = info.nc.map_or(true, |nc| nc == k.nc);
+        let same_qop = info.qop.is_none_or(|q| q == k.qop);
+        let same_cnonce = info.cnonce.as_deref().is_none_or(|c| c == k.cnonce.as_bytes());
+        let same_nc = info.nc.is_none_or(|nc| nc == k.nc);
         if !(same_qop && same_cnonce && same_nc) {
             return false;
         }

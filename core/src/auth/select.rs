@@ -139,7 +139,7 @@ pub fn select_challenge<'c, 'a: 'c>(
         match plan(c, creds) {
             Ok(_) => {
                 let s = c.strength().unwrap_or(0);
-                if best.map_or(true, |(b, _)| s > b) {
+                if best.is_none_or(|(b, _)| s > b) {
                     best = Some((s, c));
                 }
             }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::auth::DigestCredentials;
 use crate::message::Response;
 use crate::parse::{parse_message, Framing, Limits};
 use alloc::vec;

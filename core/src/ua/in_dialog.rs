@@ -1,5 +1,6 @@
 //! Inside an established call: hold and unhold by re-INVITE (RFC 3264 §8.4, RFC 3261 §14)
-//! with the §14.1 glare retry, and DTMF by INFO (`application/dtmf-relay`, as JsSIP sends it).
+//! with the §14.1 glare retry, the media state a call keeps, and the in-dialog timers. DTMF by
+//! INFO is in `dtmf.rs`, an UPDATE from the peer in `update.rs`.
 
 use alloc::collections::VecDeque;
 use alloc::format;
@@ -14,14 +15,6 @@ use crate::sdp::{Direction, Sdp};
 use crate::time::{Duration, Instant};
 use crate::transaction::TxId;
 
-/// JsSIP's DTMF defaults and limits: tone 100 ms (70–6000), gap 500 ms (at least 50), and a
-/// comma pauses 2 s.
-pub const DTMF_DURATION: u32 = 100;
-const DTMF_MIN: u32 = 70;
-const DTMF_MAX: u32 = 6000;
-const DTMF_GAP: Duration = Duration::from_millis(500);
-const DTMF_PAUSE: Duration = Duration::from_secs(2);
-
 /// What a call knows about its media negotiation and in-dialog work.
 #[derive(Debug, Default)]
 pub(super) struct Media {
@@ -30,12 +23,12 @@ pub(super) struct Media {
     pub(super) local_hold: bool,
     pub(super) remote_hold: bool,
     /// Our re-INVITE in flight: the description it offers and the hold state it asks for.
-    reinvite: Option<(Sdp, bool)>,
+    pub(super) reinvite: Option<(Sdp, bool)>,
     reinvite_ack: Option<Bytes>,
     /// A re-INVITE refused with 491, to retry at this instant (RFC 3261 §14.1).
     pub(super) retry_at: Option<(Instant, bool)>,
-    dtmf: VecDeque<(char, u32)>,
-    dtmf_busy: bool,
+    pub(super) dtmf: VecDeque<(char, u32)>,
+    pub(super) dtmf_busy: bool,
     pub(super) dtmf_at: Option<Instant>,
 }
 
@@ -58,10 +51,6 @@ pub enum CallCommandError {
     /// A transfer target that is not a SIP URI.
     #[error("invalid transfer target")]
     InvalidTarget,
-}
-
-fn dtmf_body(tone: char, duration: u32) -> String {
-    format!("Signal={tone}\r\nDuration={duration}\r\n")
 }
 
 impl<R: Rng> Ua<R> {
@@ -268,217 +257,6 @@ impl<R: Rng> Ua<R> {
                 }
             }
         }
-    }
-
-    /// An UPDATE from the peer (RFC 3311): with an offer, answered like a re-INVITE's but
-    /// without an ACK to wait for; without one, a session refresh (RFC 4028 §9) or a no-op.
-    pub(super) fn incoming_update(&mut self, id: SessionId, tx: TxId, req: &Request, now: Instant) {
-        let Some(call) = self.calls.get(&id) else { return };
-        let tag = String::from(call.local_tag());
-        let offered =
-            super::session_timer::session_expires(req.headers()).filter(|_| self.config.session_timers);
-        let mut extra: alloc::vec::Vec<(HeaderName, String)> = Self::session_expires_reply(offered)
-            .map(|(se, _)| {
-                alloc::vec![
-                    (HeaderName::SessionExpires, se),
-                    (HeaderName::Require, String::from("timer"))
-                ]
-            })
-            .unwrap_or_default();
-        let offer = (!req.body_bytes().is_empty())
-            .then(|| Sdp::parse(req.body()).ok())
-            .flatten();
-        let mut answer_body = None;
-        if let Some(o) = &offer {
-            // RFC 3311 §5.2: an offer crossing ours gets 491.
-            if call.media.reinvite.is_some() {
-                self.respond_with(tx, req, StatusCode::REQUEST_PENDING, &tag, None, now);
-                return;
-            }
-            let Some(local) = call.media.local.clone() else {
-                self.respond_with(tx, req, StatusCode::NOT_ACCEPTABLE_HERE, &tag, None, now);
-                return;
-            };
-            let wish = if call.media.local_hold {
-                Direction::SendOnly
-            } else {
-                Direction::SendRecv
-            };
-            let offered_dir = o
-                .media()
-                .next()
-                .map(|m| m.direction())
-                .unwrap_or(Direction::SendRecv);
-            answer_body = Some(
-                local
-                    .with_direction(wish.answer_to(offered_dir))
-                    .with_next_version(),
-            );
-        }
-        let transport = self
-            .link
-            .as_ref()
-            .map(|l| l.server.transport)
-            .unwrap_or(crate::transport::TransportKind::Wss);
-        extra.push((
-            HeaderName::Contact,
-            format!("<{}>", self.identity.contact_uri(&self.config, transport)),
-        ));
-        let body = answer_body.as_ref().map(|a| a.buffer().clone());
-        self.peer_refreshed(id, offered, now);
-        if self
-            .respond_with_headers(
-                tx,
-                req,
-                Reply {
-                    status: StatusCode::OK,
-                    tag: &tag,
-                    sdp: body.as_ref(),
-                    extra: &extra,
-                },
-                now,
-            )
-            .is_some()
-        {
-            if let (Some(call), Some(answer)) = (self.calls.get_mut(&id), answer_body) {
-                call.media.local = Some(answer);
-                let remote_hold = offer.as_ref().is_some_and(Sdp::holds_peer);
-                if core::mem::replace(&mut call.media.remote_hold, remote_hold) != remote_hold {
-                    let e = if remote_hold {
-                        Event::Hold {
-                            id,
-                            originator: Originator::Remote,
-                        }
-                    } else {
-                        Event::Unhold {
-                            id,
-                            originator: Originator::Remote,
-                        }
-                    };
-                    self.event(e);
-                }
-            }
-        }
-    }
-
-    /// Sends DTMF `tones` on call `id` by INFO, one tone per INFO after the previous one was
-    /// answered, `duration_ms` each (JsSIP `session.sendDTMF()`; 70–6000 ms, default 100).
-    pub fn send_dtmf(
-        &mut self,
-        now: Instant,
-        id: SessionId,
-        tones: &str,
-        duration_ms: Option<u32>,
-    ) -> Result<(), CallCommandError> {
-        let call = self
-            .calls
-            .get_mut(&id)
-            .filter(|c| c.is_confirmed())
-            .ok_or(CallCommandError::NotEstablished)?;
-        let duration = duration_ms.unwrap_or(DTMF_DURATION).clamp(DTMF_MIN, DTMF_MAX);
-        let tones: alloc::vec::Vec<char> = tones.chars().map(|c| c.to_ascii_uppercase()).collect();
-        if tones
-            .iter()
-            .any(|c| !(c.is_ascii_digit() || matches!(c, 'A'..='D' | '#' | '*' | ',')))
-        {
-            return Err(CallCommandError::InvalidTone);
-        }
-        call.media.dtmf.extend(tones.into_iter().map(|t| (t, duration)));
-        if !call.media.dtmf_busy && call.media.dtmf_at.is_none() {
-            self.next_dtmf(id, now);
-        }
-        self.pump(now);
-        Ok(())
-    }
-
-    /// Sends the next queued tone, or schedules the pause a comma asks for.
-    pub(super) fn next_dtmf(&mut self, id: SessionId, now: Instant) {
-        let Some(call) = self.calls.get_mut(&id) else {
-            return;
-        };
-        call.media.dtmf_at = None;
-        let Some((tone, duration)) = call.media.dtmf.pop_front() else {
-            return;
-        };
-        if tone == ',' {
-            call.media.dtmf_at = Some(now + DTMF_PAUSE);
-            return;
-        }
-        let Some(mut info) = call.dialog_mut().map(|d| d.next_request(Method::Info)) else {
-            return;
-        };
-        info.header("Content-Type", "application/dtmf-relay");
-        info.body = Bytes::from(dtmf_body(tone, duration));
-        call.media.dtmf_busy = true;
-        self.send(info, Owner::Info(id), now);
-        self.event(Event::NewDtmf {
-            id,
-            tone,
-            duration,
-            originator: Originator::Local,
-        });
-    }
-
-    /// Our INFO got its final response (or none): the next tone after the gap.
-    pub(super) fn dtmf_done(&mut self, id: SessionId, now: Instant) {
-        if let Some(call) = self.calls.get_mut(&id) {
-            call.media.dtmf_busy = false;
-            if !call.media.dtmf.is_empty() {
-                call.media.dtmf_at = Some(now + DTMF_GAP);
-            }
-        }
-    }
-
-    /// An INFO in a call: DTMF (`application/dtmf-relay`) or any other info, answered 200.
-    pub(super) fn incoming_info(&mut self, id: SessionId, tx: TxId, req: &Request, now: Instant) {
-        let tag = self
-            .calls
-            .get(&id)
-            .map(|c| String::from(c.local_tag()))
-            .unwrap_or_default();
-        let ct = req
-            .headers()
-            .get(HeaderName::ContentType)
-            .map(|v| String::from_utf8_lossy(v).into_owned());
-        let is_dtmf = ct.as_deref().is_some_and(|c| {
-            c.trim()
-                .to_ascii_lowercase()
-                .starts_with("application/dtmf-relay")
-        });
-        let event = if is_dtmf {
-            let body = String::from_utf8_lossy(req.body_bytes()).into_owned();
-            let field = |name: &str| {
-                body.lines().find_map(|l| {
-                    l.split_once('=')
-                        .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-                        .map(|(_, v)| String::from(v.trim()))
-                })
-            };
-            let tone = field("Signal").and_then(|s| s.chars().next());
-            let duration = field("Duration")
-                .and_then(|d| d.parse().ok())
-                .unwrap_or(DTMF_DURATION);
-            match tone {
-                Some(tone) => Event::NewDtmf {
-                    id,
-                    tone,
-                    duration,
-                    originator: Originator::Remote,
-                },
-                None => {
-                    self.respond_with(tx, req, StatusCode::BAD_REQUEST, &tag, None, now);
-                    return;
-                }
-            }
-        } else {
-            Event::NewInfo {
-                id,
-                content_type: ct,
-                body: req.body(),
-            }
-        };
-        self.respond_with(tx, req, StatusCode::OK, &tag, None, now);
-        self.event(event);
     }
 
     /// Runs the in-dialog timers of every call: glare retries and DTMF gaps.

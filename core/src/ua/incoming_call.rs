@@ -5,7 +5,7 @@ use alloc::string::String;
 use bytes::Bytes;
 use rand_core::Rng;
 
-use super::call::Call;
+use super::call_state::Call;
 use super::{Event, Originator, SessionId, Ua, ALLOW};
 use crate::cause::Cause;
 use crate::dialog::{Dialog, DialogId};
