@@ -2,7 +2,7 @@
 //! and its UA configuration reference), plus a few extensions of ours.
 //!
 //! A [`Config`] is always valid: build one with [`ConfigBuilder`] or, with the `serde`
-//! feature, load a JsSIP configuration object given as JSON with [`Config::from_json`]. Both
+//! feature, load a JsSIP configuration object given as JSON with `Config::from_json`. Both
 //! go through the same checks in [`ConfigBuilder::build`], and every refusal is a
 //! [`ConfigError`] naming the JsSIP parameter at fault.
 //!

@@ -203,6 +203,7 @@ impl<R: Rng> Sim<R> {
                 if let Some(link) = self.links.get_mut(&key) {
                     link.peer_open = false;
                 }
+                self.proxy_sees_close(key);
             }
             Pending::PeerSend { link, data } => self.transmit(link, Hop::ToUa, data),
             Pending::PeerClose(key) => self.peer_close(key),
@@ -262,6 +263,10 @@ impl<R: Rng> Sim<R> {
                         // RFC 5626 §3.5.1: the pong to a ping.
                         Frame::Ping => vec![PeerAction::Send(Bytes::from_static(b"\r\n"))],
                         Frame::Pong => Vec::new(),
+                        Frame::Message(m) if self.proxy.is_some() => {
+                            self.proxy_receives(key, transport, m);
+                            continue;
+                        }
                         Frame::Message(m) => self.registrar.receive(now, key, m, framing),
                     };
                     self.peer_actions(key, actions);
@@ -270,7 +275,7 @@ impl<R: Rng> Sim<R> {
         }
     }
 
-    fn peer_actions(&mut self, key: PeerConn, actions: Vec<PeerAction>) {
+    pub(super) fn peer_actions(&mut self, key: PeerConn, actions: Vec<PeerAction>) {
         let delay = self.registrar.processing;
         for a in actions {
             match (a, delay.is_zero()) {
@@ -296,6 +301,7 @@ impl<R: Rng> Sim<R> {
         link.peer_open = false;
         let at = (self.now + lat).max(link.to_ua_tail);
         self.push(at, Pending::UaSeesClose(key));
+        self.proxy_sees_close(key);
     }
 
     fn action(&mut self, a: Action) {
@@ -320,6 +326,7 @@ impl<R: Rng> Sim<R> {
                         .ua
                         .handle_input(Input::Closed { conn: key.conn, now });
                     self.drain(key.ua);
+                    self.proxy_sees_close(key);
                 }
             }
             Action::RegistrarCloses => self.close_all(),

@@ -23,9 +23,11 @@
 //! # Ok::<(), sansip_core::config::ConfigError>(())
 //! ```
 
+pub mod calls;
 pub mod digest;
 mod links;
 pub mod network;
+pub mod proxy;
 mod query;
 pub mod registrar;
 pub mod rng;
@@ -130,6 +132,8 @@ pub struct Sim<R: Rng = Pcg64> {
     /// The network model (may be changed between steps).
     pub network: Network,
     registrar: Registrar,
+    /// The proxy routing between the UAs, when there is one ([`proxy`]).
+    proxy: Option<proxy::Proxy>,
     registrar_down_until: Instant,
     slots: Vec<Slot<R>>,
     links: BTreeMap<PeerConn, Link>,
@@ -157,6 +161,7 @@ impl<R: Rng> Sim<R> {
             rng: Pcg64::seed_from_u64(seed ^ 0x5151_5eed),
             network,
             registrar,
+            proxy: None,
             registrar_down_until: Instant::ZERO,
             slots: Vec::new(),
             links: BTreeMap::new(),
