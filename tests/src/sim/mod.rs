@@ -315,7 +315,7 @@ impl<R: Rng> Sim<R> {
                 return Some(found.clone());
             }
             seen = self.slots[ua].events.len();
-            if !self.next_instant().is_some_and(|t| t <= deadline) {
+            if self.next_instant().is_none_or(|t| t > deadline) {
                 self.now = self.now.max(deadline);
                 return None;
             }

@@ -42,7 +42,7 @@ pub struct Refusal {
 impl Refusal {
     /// Whether this outage refuses `host` at `at`.
     pub fn covers(&self, host: &str, at: Instant) -> bool {
-        self.from <= at && at < self.until && self.host.as_deref().map_or(true, |h| h == host)
+        self.from <= at && at < self.until && self.host.as_deref().is_none_or(|h| h == host)
     }
 }
 
@@ -155,7 +155,7 @@ impl Network {
 
     /// True while faults are on at `at`.
     pub fn faulty(&self, at: Instant) -> bool {
-        self.heal_at.map_or(true, |h| at < h)
+        self.heal_at.is_none_or(|h| at < h)
     }
 
     /// Whether `host` is in an outage at `at`.
