@@ -853,7 +853,6 @@ fn callee_hold_and_unhold_through_the_proxy() {
 /// (`respond_with_headers` in core/src/ua/incoming_call.rs builds on `ResponseBuilder::echo`,
 /// which copies Via, From, To, Call-ID and CSeq only).
 #[test]
-#[ignore = "bug: the UAS does not copy Record-Route into its 18x/2xx (RFC 3261 §12.1.1), so the caller's in-dialog requests carry no Route"]
 fn caller_hold_carries_the_route_from_record_route() {
     let (mut sim, id, _bob) = established();
     // Bob's 200 as Alice received it.
@@ -1179,7 +1178,6 @@ fn names(sim: &Sim, ua: usize, id: SessionId, from: Instant) -> Vec<(u64, String
 /// (core/src/ua/incoming_call.rs) calls `Call::confirm()` (core/src/ua/call_state.rs), which
 /// sets the phase back from Terminated to Confirmed, so `call_ended` emits a second Ended.
 #[test]
-#[ignore = "bug: crossing BYEs end a call twice (Ended Local, then Ended Remote)"]
 fn crossing_byes_end_each_side_once() {
     let (mut sim, id, bob) = established();
     sim.command(A, |u, now| u.terminate(now, id));
@@ -1208,7 +1206,6 @@ fn crossing_byes_end_each_side_once() {
 /// reports `NewDtmf` after her `Ended` (`in_dialog_request` in core/src/ua/incoming_call.rs
 /// serves a call in phase Terminated, kept only for its BYE transaction).
 #[test]
-#[ignore = "bug: an in-dialog request after the local hang-up is reported (NewDtmf after Ended)"]
 fn dtmf_arriving_after_the_hang_up_is_not_reported() {
     let (mut sim, id, bob) = established();
     sim.command(B, |u, now| u.send_dtmf(now, bob, "5", None)).unwrap();
@@ -1230,7 +1227,6 @@ fn dtmf_arriving_after_the_hang_up_is_not_reported() {
 /// after `Ended` (`dtmf_done` / `next_dtmf` in core/src/ua/dtmf.rs do not check that the
 /// call is still up).
 #[test]
-#[ignore = "bug: queued DTMF tones are sent by INFO after the hang-up"]
 fn queued_dtmf_is_dropped_when_the_call_ends() {
     let (mut sim, id, _bob) = established();
     sim.command(A, |u, now| u.send_dtmf(now, id, "123", None))
@@ -1257,7 +1253,6 @@ fn queued_dtmf_is_dropped_when_the_call_ends() {
 /// after `Ended` (`reinvite_response` in core/src/ua/in_dialog.rs does not look at the
 /// call's phase).
 #[test]
-#[ignore = "bug: the answer to a re-INVITE is reported after the hang-up (Hold after Ended)"]
 fn reinvite_answered_after_the_hang_up_is_not_reported() {
     let (mut sim, id, _bob) = established();
     sim.command(A, |u, now| u.hold(now, id)).unwrap();

@@ -335,6 +335,7 @@ impl<R: Rng> Ua<R> {
         };
         let Some(invite) = call.invite.clone() else { return };
         call.cancel_sent = true;
+        call.cancel_deadline = Some(now + self.transactions.config().t1 * 64);
         let h = invite.headers();
         let mut b = Request::builder(Method::Cancel, invite.uri().clone());
         if let Some(via) = h.get(HeaderName::Via) {
@@ -418,6 +419,16 @@ impl<R: Rng> Ua<R> {
             let Some(call) = self.calls.get_mut(&id) else {
                 continue;
             };
+            if call.cancel_deadline.is_some_and(|t| t <= now) {
+                // RFC 3261 §9.1: no final response 64·T1 after our CANCEL: the INVITE
+                // transaction is given up and the call ends.
+                call.cancel_deadline = None;
+                if let Some(tx) = call.invite_tx {
+                    let _ = self.transactions.abandon(tx);
+                }
+                self.call_failed(id, Cause::Canceled, Originator::Local, None);
+                continue;
+            }
             if call.no_answer_at.is_some_and(|t| t <= now) {
                 call.no_answer_at = None;
                 // JsSIP answers an unanswered call 408 after no_answer_timeout.

@@ -66,6 +66,8 @@ pub(super) struct Call {
     pub(super) retransmit_every: Duration,
     pub(super) ack_deadline: Option<Instant>,
     pub(super) no_answer_at: Option<Instant>,
+    /// Our CANCEL went out: if no final response comes within 64·T1, give up (RFC 3261 §9.1).
+    pub(super) cancel_deadline: Option<Instant>,
 }
 
 impl Call {
@@ -95,6 +97,7 @@ impl Call {
             retransmit_every: Duration::from_millis(500),
             ack_deadline: None,
             no_answer_at: None,
+            cancel_deadline: None,
         }
     }
 
@@ -108,6 +111,7 @@ impl Call {
             self.timer.refresh_at,
             self.timer.expire_at,
             self.rel100.poll_timeout(),
+            self.cancel_deadline,
         ]
         .into_iter()
         .flatten()
@@ -130,7 +134,10 @@ impl Call {
         self.phase == Phase::Answered
     }
     pub(super) fn confirm(&mut self) {
-        self.phase = Phase::Confirmed;
+        // A call that ended stays ended (an ACK may cross our BYE).
+        if self.phase != Phase::Terminated {
+            self.phase = Phase::Confirmed;
+        }
         self.awaiting_ack = false;
         self.retransmit_at = None;
         self.ack_deadline = None;
@@ -144,6 +151,19 @@ impl Call {
         self.media.dtmf_at = None;
         self.timer.stop();
         self.rel100.stop();
+        self.cancel_deadline = None;
+        // Queued tones die with the call.
+        self.media.dtmf.clear();
+    }
+    /// True once the call ended (it may still wait for its last transactions).
+    pub(super) fn is_terminated(&self) -> bool {
+        self.phase == Phase::Terminated
+    }
+    /// A BYE crossed our 2xx: stop repeating it, whatever the phase.
+    pub(super) fn stop_retransmitting(&mut self) {
+        self.awaiting_ack = false;
+        self.retransmit_at = None;
+        self.ack_deadline = None;
     }
     pub(super) fn is_confirmed(&self) -> bool {
         self.phase == Phase::Confirmed
@@ -163,6 +183,8 @@ impl Call {
         self.ack_deadline = Some(now + t1 * 64);
     }
     pub(super) fn mark_answered(&mut self, ok: Bytes, reliable: bool, now: Instant, t1: Duration) {
+        // A final response ends the reliable provisional's retransmissions (RFC 3262 §3).
+        self.rel100.stop();
         self.phase = Phase::Answered;
         self.no_answer_at = None;
         self.await_ack(ok, reliable, now, t1);

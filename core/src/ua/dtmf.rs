@@ -57,6 +57,9 @@ impl<R: Rng> Ua<R> {
 
     /// Sends the next queued tone, or schedules the pause a comma asks for.
     pub(super) fn next_dtmf(&mut self, id: SessionId, now: Instant) {
+        if !self.calls.get(&id).is_some_and(|c| c.is_confirmed()) {
+            return;
+        }
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };

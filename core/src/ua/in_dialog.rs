@@ -152,7 +152,9 @@ impl<R: Rng> Ua<R> {
                     originator: Originator::Local,
                 }
             };
-            self.event(e);
+            if self.calls.get(&id).is_some_and(|c| c.is_confirmed()) {
+                self.event(e);
+            }
         } else if status == StatusCode::REQUEST_PENDING {
             // RFC 3261 §14.1 glare: retry after 2.1–4 s if we own the Call-ID (we placed the
             // call), else after 0–2 s, in units of 10 ms.

@@ -133,6 +133,12 @@ impl<R: Rng> Ua<R> {
             .unwrap_or(crate::transport::TransportKind::Wss);
         let contact = self.identity.contact_uri(&self.config, transport);
         let mut b = Response::builder(status).echo(req).to_tag(tag);
+        // RFC 3261 §12.1.1: responses that establish a dialog copy Record-Route in order.
+        if *req.method() == crate::message::Method::Invite && status.as_u16() > 100 && status.as_u16() < 300 {
+            for rr in req.headers().get_all(HeaderName::RecordRoute) {
+                b = b.header(HeaderName::RecordRoute, rr);
+            }
+        }
         if status.as_u16() > 100 && status.as_u16() < 300 {
             b = b
                 .header(HeaderName::Contact, format!("<{contact}>"))
@@ -162,6 +168,9 @@ impl<R: Rng> Ua<R> {
             return;
         };
         let tag = String::from(call.local_tag());
+        if let Some(c) = self.calls.get_mut(&id) {
+            c.rel100.stop();
+        }
         self.respond_with(tx, &req, status, &tag, None, now);
     }
 
@@ -294,6 +303,18 @@ impl<R: Rng> Ua<R> {
             self.respond_with(tx, req, StatusCode::SERVER_INTERNAL_ERROR, &tag, None, now);
             return true;
         }
+        let terminated = self.calls.get(&id).is_some_and(Call::is_terminated);
+        if terminated {
+            // The call is over (our BYE is out): a crossing BYE gets its 200, anything else
+            // 481 (RFC 3261 §15.1.1); nothing more is reported.
+            let status = if *req.method() == crate::message::Method::Bye {
+                StatusCode::OK
+            } else {
+                StatusCode::CALL_TRANSACTION_DOES_NOT_EXIST
+            };
+            self.respond_with(tx, req, status, &tag, None, now);
+            return true;
+        }
         if *req.method() == crate::message::Method::Invite {
             self.incoming_reinvite(id, tx, req, now);
         } else if *req.method() == crate::message::Method::Refer {
@@ -309,7 +330,7 @@ impl<R: Rng> Ua<R> {
         } else if *req.method() == crate::message::Method::Bye {
             self.respond_with(tx, req, StatusCode::OK, &tag, None, now);
             if let Some(call) = self.calls.get_mut(&id) {
-                call.confirm();
+                call.stop_retransmitting();
             }
             self.call_ended(id, Cause::Bye, Originator::Remote);
         } else {
