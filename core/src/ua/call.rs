@@ -44,10 +44,14 @@ impl<R: Rng> Ua<R> {
             method: Method::Invite,
             to: NameAddr::format(None, &uri),
             uri,
-            from: format!(
-                "{};tag={tag}",
-                NameAddr::format(self.config.display_name.as_deref(), &self.config.uri)
-            ),
+            from: if options.anonymous {
+                format!("\"Anonymous\" <sip:anonymous@anonymous.invalid>;tag={tag}")
+            } else {
+                format!(
+                    "{};tag={tag}",
+                    NameAddr::format(self.config.display_name.as_deref(), &self.config.uri)
+                )
+            },
             call_id: random_token(&mut self.rng, 22),
             cseq: 1 + self.rng.next_u32() % 9_999,
             credentials: None,
@@ -56,6 +60,14 @@ impl<R: Rng> Ua<R> {
             initial: true,
         };
         out.header("Contact", format!("<{contact}>"));
+        if options.anonymous {
+            // RFC 3325 §9.2 / RFC 3323 §4.2: the trusted proxy learns who we are, the callee not.
+            out.header(
+                "P-Preferred-Identity",
+                NameAddr::format(self.config.display_name.as_deref(), &self.config.uri),
+            );
+            out.header("Privacy", "id");
+        }
         out.header("Allow", ALLOW);
         // JsSIP's Supported for an INVITE.
         out.header("Supported", "100rel, timer, ice, replaces, outbound");

@@ -26,4 +26,7 @@ pub struct CallOptions {
     pub sdp: Bytes,
     /// Extra `Name: value` header lines for the INVITE.
     pub extra_headers: Vec<String>,
+    /// Hide who calls (JsSIP `anonymous`): From is `"Anonymous" <sip:anonymous@anonymous.invalid>`
+    /// and our identity goes in P-Preferred-Identity with `Privacy: id` (RFC 3323, RFC 3325).
+    pub anonymous: bool,
 }

@@ -24,6 +24,8 @@ pub(super) struct Media {
     pub(super) remote_hold: bool,
     /// Our re-INVITE in flight: the description it offers and the hold state it asks for.
     pub(super) reinvite: Option<(Sdp, bool)>,
+    /// The re-offer in flight (or to retry) goes by UPDATE (RFC 3311), not re-INVITE.
+    by_update: bool,
     reinvite_ack: Option<Bytes>,
     /// A re-INVITE refused with 491, to retry at this instant (RFC 3261 §14.1).
     pub(super) retry_at: Option<(Instant, bool)>,
@@ -57,15 +59,31 @@ impl<R: Rng> Ua<R> {
     /// Puts call `id` on hold (JsSIP `session.hold()`): a re-INVITE whose description stops
     /// receiving (sendrecv → sendonly, RFC 3264 §8.4).
     pub fn hold(&mut self, now: Instant, id: SessionId) -> Result<(), CallCommandError> {
-        self.reoffer(now, id, true)
+        self.reoffer(now, id, true, false)
     }
 
     /// Takes call `id` off hold (JsSIP `session.unhold()`).
     pub fn unhold(&mut self, now: Instant, id: SessionId) -> Result<(), CallCommandError> {
-        self.reoffer(now, id, false)
+        self.reoffer(now, id, false, false)
     }
 
-    fn reoffer(&mut self, now: Instant, id: SessionId, hold: bool) -> Result<(), CallCommandError> {
+    /// [`Ua::hold`] by UPDATE instead of re-INVITE (RFC 3311; JsSIP `hold({useUpdate: true})`).
+    pub fn hold_by_update(&mut self, now: Instant, id: SessionId) -> Result<(), CallCommandError> {
+        self.reoffer(now, id, true, true)
+    }
+
+    /// [`Ua::unhold`] by UPDATE (RFC 3311).
+    pub fn unhold_by_update(&mut self, now: Instant, id: SessionId) -> Result<(), CallCommandError> {
+        self.reoffer(now, id, false, true)
+    }
+
+    fn reoffer(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        hold: bool,
+        by_update: bool,
+    ) -> Result<(), CallCommandError> {
         let call = self
             .calls
             .get_mut(&id)
@@ -78,7 +96,8 @@ impl<R: Rng> Ua<R> {
         let offer = local
             .map_directions(|d| if hold { d.hold() } else { d.unhold() })
             .with_next_version();
-        let Some(mut req) = call.dialog_mut().map(|d| d.next_request(Method::Invite)) else {
+        let method = if by_update { Method::Update } else { Method::Invite };
+        let Some(mut req) = call.dialog_mut().map(|d| d.next_request(method)) else {
             return Err(CallCommandError::NotEstablished);
         };
         let transport = self
@@ -95,6 +114,7 @@ impl<R: Rng> Ua<R> {
         req.body = offer.buffer().clone();
         if let Some(call) = self.calls.get_mut(&id) {
             call.media.reinvite = Some((offer, hold));
+            call.media.by_update = by_update;
             call.media.retry_at = None;
         }
         self.send(req, Owner::Reinvite(id), now);
@@ -129,9 +149,11 @@ impl<R: Rng> Ua<R> {
         };
         if status.is_success() {
             let cseq = resp.cseq().map(|c| c.seq).unwrap_or(0);
-            let ack = call.dialog_mut().map(|d| {
+            let by_update = call.media.by_update;
+            let ack = call.dialog_mut().and_then(|d| {
                 let _ = d.receive_response(resp);
-                d.ack_for_2xx(cseq)
+                // An UPDATE's 2xx is not acknowledged (RFC 3311 §5.1).
+                (!by_update).then(|| d.ack_for_2xx(cseq))
             });
             call.media.local = Some(offer);
             call.media.local_hold = hold;
@@ -179,6 +201,10 @@ impl<R: Rng> Ua<R> {
     /// A re-INVITE from the peer (RFC 3261 §14.2): 491 while ours is pending, else answer from
     /// our current description with the direction the offer allows (RFC 3264 §6.1).
     pub(super) fn incoming_reinvite(&mut self, id: SessionId, tx: TxId, req: &Request, now: Instant) {
+        if self.calls.get(&id).is_some_and(|c| c.is_confirmed()) {
+            let sdp = (!req.body_bytes().is_empty()).then(|| req.body());
+            self.event(Event::Reinvite { id, sdp });
+        }
         let Some(call) = self.calls.get(&id) else { return };
         let tag = String::from(call.local_tag());
         if call.media.reinvite.is_some() {
@@ -291,7 +317,8 @@ impl<R: Rng> Ua<R> {
                 if let Some(c) = self.calls.get_mut(&id) {
                     c.media.retry_at = None;
                 }
-                let _ = self.reoffer(now, id, hold);
+                let by_update = self.calls.get(&id).is_some_and(|c| c.media.by_update);
+                let _ = self.reoffer(now, id, hold, by_update);
             }
             if dtmf {
                 self.next_dtmf(id, now);

@@ -195,6 +195,21 @@ pub enum Event {
         /// The final status, when there was one.
         status: Option<StatusCode>,
     },
+    /// The peer sent a re-INVITE in call `id`, answered from our description (JsSIP
+    /// `reinvite`); hold changes also come as Hold/Unhold.
+    Reinvite {
+        /// The call.
+        id: super::SessionId,
+        /// The offer it carried, if any.
+        sdp: Option<Bytes>,
+    },
+    /// The peer sent an UPDATE in call `id` (JsSIP `update`).
+    Update {
+        /// The call.
+        id: super::SessionId,
+        /// The offer it carried, if any.
+        sdp: Option<Bytes>,
+    },
     /// A call was put on hold (JsSIP `hold`), by us or by the peer.
     Hold {
         /// The call.

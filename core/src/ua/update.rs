@@ -16,6 +16,10 @@ impl<R: Rng> Ua<R> {
     /// An UPDATE from the peer (RFC 3311): with an offer, answered like a re-INVITE's but
     /// without an ACK to wait for; without one, a session refresh (RFC 4028 §9) or a no-op.
     pub(super) fn incoming_update(&mut self, id: SessionId, tx: TxId, req: &Request, now: Instant) {
+        if self.calls.get(&id).is_some_and(|c| c.is_confirmed()) {
+            let sdp = (!req.body_bytes().is_empty()).then(|| req.body());
+            self.event(Event::Update { id, sdp });
+        }
         let Some(call) = self.calls.get(&id) else { return };
         let tag = String::from(call.local_tag());
         let offered =

@@ -161,3 +161,31 @@ fn callee_rejects_busy_and_unknown_dialog_gets_481() {
         "{outs:?}"
     );
 }
+
+#[test]
+fn anonymous_call_hides_the_caller() {
+    let mut p = Pair::new();
+    let t = Instant::ZERO;
+    p.a.call(
+        t,
+        "bob",
+        CallOptions {
+            anonymous: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    p.run(t);
+    let invite = &p.wire[0].1;
+    let from = header(invite, "From").unwrap();
+    assert!(
+        from.starts_with("\"Anonymous\" <sip:anonymous@anonymous.invalid>;tag="),
+        "{from}"
+    );
+    assert_eq!(
+        header(invite, "P-Preferred-Identity"),
+        Some("<sip:alice@example.com>")
+    );
+    assert_eq!(header(invite, "Privacy"), Some("id"));
+    assert!(matches!(&p.events_b[0], Event::NewSession { from, .. } if from.starts_with("\"Anonymous\"")));
+}

@@ -29,12 +29,20 @@ fn hold_and_unhold_by_reinvite() {
             originator: Originator::Local
         }]
     );
+    // JsSIP's `reinvite` event carries the offer, then the hold it means.
+    let hold_offer = Bytes::from(OFFER.replace("o=- 1 1 ", "o=- 1 2 ") + "a=sendonly\r\n");
     assert_eq!(
         p.events_b,
-        [Event::Hold {
-            id: b,
-            originator: Originator::Remote
-        }]
+        [
+            Event::Reinvite {
+                id: b,
+                sdp: Some(hold_offer)
+            },
+            Event::Hold {
+                id: b,
+                originator: Originator::Remote
+            }
+        ]
     );
 
     p.wire.clear();
@@ -51,12 +59,19 @@ fn hold_and_unhold_by_reinvite() {
             originator: Originator::Local
         }]
     );
+    let unhold_offer = Bytes::from(OFFER.replace("o=- 1 1 ", "o=- 1 3 ") + "a=sendrecv\r\n");
     assert_eq!(
-        p.events_b[1..],
-        [Event::Unhold {
-            id: b,
-            originator: Originator::Remote
-        }]
+        p.events_b[2..],
+        [
+            Event::Reinvite {
+                id: b,
+                sdp: Some(unhold_offer)
+            },
+            Event::Unhold {
+                id: b,
+                originator: Originator::Remote
+            }
+        ]
     );
     // CSeq rises by one per in-dialog request.
     let cseq = |k: usize| match parse_message(p.wire[k].1.clone(), Framing::WebSocket, &Limits::default())
@@ -153,4 +168,46 @@ fn dtmf_by_info_one_tone_at_a_time_with_gaps() {
         ]
     );
     assert_eq!(p.a.send_dtmf(t, a, "x", None), Err(CallCommandError::InvalidTone));
+}
+
+#[test]
+fn hold_and_unhold_by_update() {
+    let (mut p, a, b) = established();
+    let t = Instant::from_millis(1_000);
+    p.a.hold_by_update(t, a).unwrap();
+    p.run(t);
+    // RFC 3311: an UPDATE with the offer, answered in its 200; no ACK.
+    assert_eq!(
+        p.first_lines(),
+        [
+            alloc::format!("A→B UPDATE {}", contact_of_b(&p)),
+            "B→A SIP/2.0 200 OK".into()
+        ]
+    );
+    assert_eq!(
+        body_of_wire(&p, 0),
+        OFFER.replace("o=- 1 1 ", "o=- 1 2 ") + "a=sendonly\r\n"
+    );
+    assert!(body_of_wire(&p, 1).ends_with("a=recvonly\r\n"));
+    assert_eq!(
+        p.events_a,
+        [Event::Hold {
+            id: a,
+            originator: Originator::Local
+        }]
+    );
+    assert!(
+        matches!(&p.events_b[..], [Event::Update { id, sdp: Some(_) }, Event::Hold { originator: Originator::Remote, .. }] if *id == b)
+    );
+    p.wire.clear();
+    p.a.unhold_by_update(t, a).unwrap();
+    p.run(t);
+    assert_eq!(p.first_lines().len(), 2);
+    assert_eq!(
+        p.events_a[1..],
+        [Event::Unhold {
+            id: a,
+            originator: Originator::Local
+        }]
+    );
 }

@@ -136,6 +136,7 @@ fn attended_transfer_refer_carries_replaces_and_invite_with_replaces_replaces_th
             CallOptions {
                 sdp: Bytes::from_static(OFFER.as_bytes()),
                 extra_headers: alloc::vec![alloc::format!("Replaces: {for_a}")],
+                ..Default::default()
             },
         )
         .unwrap();
