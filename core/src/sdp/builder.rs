@@ -56,6 +56,21 @@ impl Lines {
         }
         true
     }
+    /// `c=IN <addr_type> <address>` (RFC 8866 §5.7), at session or media level.
+    fn connection(&mut self, addr_type: AddressType, address: &str) {
+        if self.token("connection address", address) {
+            let value = format!("IN {} {address}", addr_type.as_str());
+            self.push(b'c', "connection", value);
+        }
+    }
+
+    /// `b=<bw_type>:<bandwidth>` (RFC 8866 §5.8), at session or media level.
+    fn bandwidth(&mut self, bw_type: &str, bandwidth: u32) {
+        if self.token("bandwidth type", bw_type) {
+            self.push(b'b', "bandwidth", format!("{bw_type}:{bandwidth}"));
+        }
+    }
+
     fn push(&mut self, kind: u8, field: &'static str, value: String) {
         if self.text(field, &value) {
             self.lines.push((kind, value));
@@ -147,18 +162,12 @@ impl SdpBuilder {
     }
     /// Session-level `c=IN <addr_type> <address>` (RFC 8866 §5.7).
     pub fn connection(mut self, addr_type: AddressType, address: &str) -> Self {
-        if self.lines.token("connection address", address) {
-            let value = format!("IN {} {address}", addr_type.as_str());
-            self.lines.push(b'c', "connection", value);
-        }
+        self.lines.connection(addr_type, address);
         self
     }
     /// A session-level `b=<bw_type>:<bandwidth>` line (RFC 8866 §5.8).
     pub fn bandwidth(mut self, bw_type: &str, bandwidth: u32) -> Self {
-        if self.lines.token("bandwidth type", bw_type) {
-            self.lines
-                .push(b'b', "bandwidth", format!("{bw_type}:{bandwidth}"));
-        }
+        self.lines.bandwidth(bw_type, bandwidth);
         self
     }
     /// A `t=<start> <stop>` line (RFC 8866 §5.9); `t=0 0` when none is set.
@@ -295,18 +304,12 @@ impl MediaBuilder {
     }
     /// Media-level `c=IN <addr_type> <address>` (RFC 8866 §5.7).
     pub fn connection(mut self, addr_type: AddressType, address: &str) -> Self {
-        if self.lines.token("connection address", address) {
-            let value = format!("IN {} {address}", addr_type.as_str());
-            self.lines.push(b'c', "connection", value);
-        }
+        self.lines.connection(addr_type, address);
         self
     }
     /// A media-level `b=<bw_type>:<bandwidth>` line (RFC 8866 §5.8).
     pub fn bandwidth(mut self, bw_type: &str, bandwidth: u32) -> Self {
-        if self.lines.token("bandwidth type", bw_type) {
-            self.lines
-                .push(b'b', "bandwidth", format!("{bw_type}:{bandwidth}"));
-        }
+        self.lines.bandwidth(bw_type, bandwidth);
         self
     }
     /// A media-level `a=<name>[:<value>]` line (RFC 8866 §5.13).
