@@ -201,6 +201,28 @@ impl<R: Rng> Ua<R> {
     /// A re-INVITE from the peer (RFC 3261 §14.2): 491 while ours is pending, else answer from
     /// our current description with the direction the offer allows (RFC 3264 §6.1).
     pub(super) fn incoming_reinvite(&mut self, id: SessionId, tx: TxId, req: &Request, now: Instant) {
+        // RFC 3261 §14.2: an INVITE before our final response to the previous one (the call
+        // still ringing, or our 2xx not yet ACKed) gets 500 with a Retry-After of 0–10 s.
+        if self
+            .calls
+            .get(&id)
+            .is_some_and(|c| !c.is_confirmed() || c.awaiting_ack())
+        {
+            let tag = self
+                .calls
+                .get(&id)
+                .map(|c| String::from(c.local_tag()))
+                .unwrap_or_default();
+            let retry = [(HeaderName::RetryAfter, format!("{}", self.rng.next_u32() % 11))];
+            let reply = Reply {
+                status: StatusCode::SERVER_INTERNAL_ERROR,
+                tag: &tag,
+                sdp: None,
+                extra: &retry,
+            };
+            self.respond_with_headers(tx, req, reply, now);
+            return;
+        }
         if self.calls.get(&id).is_some_and(|c| c.is_confirmed()) {
             let sdp = (!req.body_bytes().is_empty()).then(|| req.body());
             self.event(Event::Reinvite { id, sdp });

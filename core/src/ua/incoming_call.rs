@@ -258,6 +258,12 @@ impl<R: Rng> Ua<R> {
             let first = call.is_answered();
             if call.awaiting_ack() {
                 call.confirm();
+                // An offer-less INVITE: our 2xx made the offer, the ACK carries the answer
+                // (RFC 3261 §13.2.1, RFC 3264 §4).
+                let offerless = call.invite().is_some_and(|i| i.body_bytes().is_empty());
+                if first && offerless && !req.body_bytes().is_empty() {
+                    self.event(Event::Answer { id, sdp: req.body() });
+                }
                 if first {
                     self.event(Event::Confirmed { id });
                 }

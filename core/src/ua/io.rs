@@ -170,6 +170,14 @@ pub enum Event {
         /// The SDP of the 2xx.
         sdp: Option<Bytes>,
     },
+    /// The SDP answer came in the ACK: the INVITE had no offer, so our 2xx made it
+    /// (RFC 3261 §13.2.1).
+    Answer {
+        /// The call.
+        id: super::SessionId,
+        /// The answer.
+        sdp: Bytes,
+    },
     /// The ACK went out or came in: the session is up (JsSIP `confirmed`).
     Confirmed {
         /// The call.

@@ -5,6 +5,7 @@
 mod basic;
 mod cancel;
 mod in_dialog;
+mod offer;
 mod options;
 mod prack;
 mod timers;
