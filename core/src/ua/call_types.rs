@@ -22,7 +22,9 @@ pub enum Originator {
 /// How to place a call.
 #[derive(Clone, Debug, Default)]
 pub struct CallOptions {
-    /// The SDP offer (from the media engine); empty for an offer-less INVITE.
+    /// The SDP offer (from the media engine). Empty makes an offer-less INVITE: the offer in
+    /// the 2xx is reported in `Event::Accepted`, but answering it in the ACK is not supported
+    /// yet, so give an offer here (JsSIP always does).
     pub sdp: Bytes,
     /// Extra `Name: value` header lines for the INVITE.
     pub extra_headers: Vec<String>,
