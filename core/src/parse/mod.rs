@@ -110,8 +110,18 @@ pub fn parse_message(data: Bytes, framing: Framing, limits: &Limits) -> Result<M
     // The encoder always writes one Content-Length line; it does not count toward the limit,
     // so whatever parses also re-parses after encoding.
     let mut seen_length = false;
+    // One search over the header section: the lines are consecutive, so each LF found is the
+    // end of the next line.
+    let base = pos;
+    let mut lfs = memchr::memchr_iter(b'\n', buf.get(base..).unwrap_or_default());
     loop {
-        let (end, next) = line_end(buf, pos).ok_or(ParseError::at(K::NoEndOfHeaders, buf.len()))?;
+        let lf = lfs.next().ok_or(ParseError::at(K::NoEndOfHeaders, buf.len()))? + base;
+        let end = if lf > pos && buf.get(lf - 1) == Some(&b'\r') {
+            lf - 1
+        } else {
+            lf
+        };
+        let next = lf + 1;
         if end - pos > limits.max_header_line {
             return Err(ParseError::at(K::LineTooLong, pos));
         }
