@@ -32,6 +32,20 @@ impl<R: Rng> Ua<R> {
     /// and the end as [`Event::Failed`] or [`Event::Ended`].
     pub fn call(&mut self, now: Instant, target: &str, options: CallOptions) -> Result<SessionId, UaError> {
         let uri = normalize_target(target, Some(self.config.uri.host())).ok_or(UaError::InvalidTarget)?;
+        // RFC 3261 §19.1.5: the URI's ?headers become headers of the request (a Refer-To
+        // target's Replaces, say), and the Request-URI goes without them.
+        let uri_headers: Vec<(String, String)> = uri
+            .headers()
+            .filter(|(n, _)| !n.eq_ignore_ascii_case(b"body"))
+            .map(|(n, v)| {
+                let text = |b: &[u8]| String::from_utf8_lossy(&crate::uri::unescape(b)).into_owned();
+                (text(n), text(v))
+            })
+            .collect();
+        let uri = match uri.as_str().split_once('?') {
+            Some((bare, _)) => crate::uri::Uri::parse_str(bare).map_err(|_| UaError::InvalidTarget)?,
+            None => uri,
+        };
         let id = self.next_session_id();
         let tag = random_token(&mut self.rng, 10);
         let transport = self
@@ -74,6 +88,11 @@ impl<R: Rng> Ua<R> {
         for line in &options.extra_headers {
             if let Some((n, v)) = line.split_once(':') {
                 out.header(String::from(n.trim()), v.trim());
+            }
+        }
+        for (name, value) in uri_headers {
+            if !value.contains(['\r', '\n']) {
+                out.header(name, value);
             }
         }
         // RFC 4028 as JsSIP does it: ask for 90 s; name ourselves refresher only when forced.

@@ -129,6 +129,9 @@ impl<R: Rng> Ua<R> {
                 self.reinvite_lost(id)
             }
             (Owner::Refresh(id), ClientEvent::Final(r)) => self.refresh_response(id, &r, now),
+            (Owner::Refresh(id), ClientEvent::Timeout | ClientEvent::TransportError) => {
+                self.refresh_failed(id, now)
+            }
             (Owner::Refer(id), ClientEvent::Final(r)) => self.refer_response(id, r.status()),
             (Owner::Refer(id), ClientEvent::Timeout | ClientEvent::TransportError) => {
                 self.event(Event::ReferFailed { id, status: None })
@@ -161,7 +164,8 @@ impl<R: Rng> Ua<R> {
             Owner::Cancel(id) | Owner::Bye(id) => self.session_transaction_ended(id),
             Owner::Reinvite(id) => self.reinvite_lost(id),
             Owner::Info(id) => self.dtmf_done(id, now),
-            Owner::Refresh(_) | Owner::Prack(_) | Owner::Notify(_) => {}
+            Owner::Refresh(id) => self.refresh_failed(id, now),
+            Owner::Prack(_) | Owner::Notify(_) => {}
             Owner::Refer(id) => self.event(Event::ReferFailed { id, status: None }),
         }
     }

@@ -215,6 +215,16 @@ impl<R: Rng> Ua<R> {
             return;
         };
         notify.header("Event", "refer");
+        // RFC 6665 §4.2.2: NOTIFY carries Contact.
+        let transport = self
+            .link
+            .as_ref()
+            .map(|l| l.server.transport)
+            .unwrap_or(crate::transport::TransportKind::Wss);
+        notify.header(
+            "Contact",
+            format!("<{}>", self.identity.contact_uri(&self.config, transport)),
+        );
         let state = if status.is_final() {
             "terminated;reason=noresource"
         } else {

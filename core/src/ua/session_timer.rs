@@ -133,9 +133,22 @@ impl<R: Rng> Ua<R> {
                 }
             }
         } else if matches!(resp.status().as_u16(), 408 | 481) {
-            // RFC 3261 §12.2.1.2: the dialog is gone.
-            self.call_ended(id, Cause::Bye, Originator::Remote);
+            // RFC 4028 §10: a refresh answered 408 or 481 ends the session with a BYE.
+            self.refresh_failed(id, now);
         }
+    }
+
+    /// Our refresh timed out, failed to send, or was answered 408/481: BYE and end the call
+    /// (RFC 4028 §10).
+    pub(super) fn refresh_failed(&mut self, id: SessionId, now: Instant) {
+        let Some(call) = self.calls.get_mut(&id).filter(|c| c.is_confirmed()) else {
+            return;
+        };
+        call.timer.stop();
+        if let Some(bye) = call.dialog_mut().map(|d| d.next_request(Method::Bye)) {
+            self.send(bye, Owner::Bye(id), now);
+        }
+        self.call_ended(id, Cause::RequestTimeout, Originator::System);
     }
 
     /// The Session-Expires lines of our 2xx to a request that carried `offered`, and whether

@@ -45,15 +45,11 @@ pub fn normalize_target(target: &str, domain: Option<&str>) -> Option<Uri> {
     let mut escaped = Vec::with_capacity(user.len() * 3);
     escape(&unescape(user.as_bytes()), user_keeps, &mut escaped);
     let escaped = String::from_utf8(escaped).ok()?;
-    // Host names compare case-insensitively; JsSIP writes them in lower case.
-    let (host, port) = match host.rsplit_once(':') {
-        Some((h, p)) if !h.contains(']') || h.ends_with(']') => (h, Some(p)),
-        _ => (host.as_str(), None),
-    };
-    let text = match port {
-        Some(p) => format!("sip:{escaped}@{}:{p}", host.to_ascii_lowercase()),
-        None => format!("sip:{escaped}@{}", host.to_ascii_lowercase()),
-    };
+    // Host names compare case-insensitively, and JsSIP writes them in lower case; URI
+    // parameters and headers after them (a Replaces value, say) keep their case.
+    let split = host.find([';', '?']).unwrap_or(host.len());
+    let (hostport, rest) = host.split_at(split);
+    let text = format!("sip:{escaped}@{}{rest}", hostport.to_ascii_lowercase());
     Uri::parse_str(&text).ok()
 }
 

@@ -1,7 +1,6 @@
 //! UPDATE from the peer inside a call (RFC 3311): an offer answered like a re-INVITE's,
 //! without an ACK to wait for, or a session refresh (RFC 4028 §9).
 
-use alloc::format;
 use alloc::string::String;
 use rand_core::Rng;
 
@@ -24,7 +23,7 @@ impl<R: Rng> Ua<R> {
         let tag = String::from(call.local_tag());
         let offered =
             super::session_timer::session_expires(req.headers()).filter(|_| self.config.session_timers);
-        let mut extra: alloc::vec::Vec<(HeaderName, String)> = Self::session_expires_reply(offered)
+        let extra: alloc::vec::Vec<(HeaderName, String)> = Self::session_expires_reply(offered)
             .map(|(se, _)| {
                 alloc::vec![
                     (HeaderName::SessionExpires, se),
@@ -62,15 +61,7 @@ impl<R: Rng> Ua<R> {
                     .with_next_version(),
             );
         }
-        let transport = self
-            .link
-            .as_ref()
-            .map(|l| l.server.transport)
-            .unwrap_or(crate::transport::TransportKind::Wss);
-        extra.push((
-            HeaderName::Contact,
-            format!("<{}>", self.identity.contact_uri(&self.config, transport)),
-        ));
+        // Our Contact is added to every 101–299 response (`respond_with_headers`).
         let body = answer_body.as_ref().map(|a| a.buffer().clone());
         self.peer_refreshed(id, offered, now);
         if self

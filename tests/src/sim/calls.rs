@@ -122,6 +122,22 @@ impl<R: Rng> Sim<R> {
             .unwrap_or_else(|| panic!("no call arrived at UA {ua}"))
     }
 
+    /// Asserts that nothing went wrong on the side: no UA in `uas` dropped a message, the
+    /// proxy saw no stray response and nothing malformed, the harness no anomaly.
+    pub fn assert_no_drops(&self, uas: &[usize]) {
+        for &ua in uas {
+            let dropped: Vec<_> = self
+                .events(ua)
+                .iter()
+                .filter(|(_, e)| matches!(e, Event::Dropped { .. }))
+                .collect();
+            assert!(dropped.is_empty(), "UA {ua}: {dropped:?}");
+        }
+        assert_eq!(self.proxy().stray_responses, 0, "stray responses at the proxy");
+        assert_eq!(self.proxy().malformed, 0, "malformed messages at the proxy");
+        assert!(self.anomalies.is_empty(), "{:?}", self.anomalies);
+    }
+
     /// The events of call `id` on UA `ua` from `from` on, with their instants.
     pub fn call_events(&self, ua: usize, id: SessionId, from: Instant) -> Vec<(Instant, Event)> {
         self.events(ua)
@@ -130,6 +146,66 @@ impl<R: Rng> Sim<R> {
             .cloned()
             .collect()
     }
+}
+
+/// Ladder lines ([`Sim::ladder`], 20 ms hops): `x` sends `req` (`UPDATE sip:...`) at `t`,
+/// the proxy passes it to `y`, who answers `resp` (`200 OK/UPDATE`) at once, and the proxy
+/// passes that back.
+pub fn ladder_exchange(t: u64, x: &str, y: &str, req: &str, resp: &str) -> Vec<String> {
+    vec![
+        format!("{t} {x}>P {req}"),
+        format!("{} P>{y} {req}", t + 20),
+        format!("{} {y}>P {resp}", t + 40),
+        format!("{} P>{x} {resp}", t + 60),
+    ]
+}
+
+/// Ladder lines (20 ms hops): `x` sends an INVITE to `ruri` at `t`; the proxy answers 100
+/// and passes it to `y` (contact `cy`), whose reliable 180 gets a PRACK (RFC 3262).
+pub fn ladder_ringing(t: u64, x: &str, y: &str, ruri: &str, cy: &str) -> Vec<String> {
+    let mut lines = vec![
+        format!("{t} {x}>P INVITE {ruri}"),
+        format!("{} P>{x} 100 Trying/INVITE", t + 20),
+        format!("{} P>{y} INVITE {cy}", t + 20),
+        format!("{} {y}>P 180 Ringing/INVITE", t + 40),
+        format!("{} P>{x} 180 Ringing/INVITE", t + 60),
+    ];
+    lines.extend(ladder_exchange(
+        t + 80,
+        x,
+        y,
+        &format!("PRACK {cy}"),
+        "200 OK/PRACK",
+    ));
+    lines
+}
+
+/// Ladder lines (20 ms hops): `y` (contact `cy`) answers `x`'s INVITE 200 at `t`, and `x`
+/// acknowledges it.
+pub fn ladder_answered(t: u64, x: &str, y: &str, cy: &str) -> Vec<String> {
+    vec![
+        format!("{t} {y}>P 200 OK/INVITE"),
+        format!("{} P>{x} 200 OK/INVITE", t + 20),
+        format!("{} {x}>P ACK {cy}", t + 40),
+        format!("{} P>{y} ACK {cy}", t + 60),
+    ]
+}
+
+/// The value of the first header `name` in a message's text (after `Name: `); panics when
+/// there is none.
+pub fn header_value<'a>(text: &'a str, name: &str) -> &'a str {
+    let line = super::header_line(text, name);
+    line.split_once(':').map_or("", |(_, v)| v.trim_start())
+}
+
+/// The `tag` parameter of the first header `name` (From or To) in a message's text; panics
+/// when it has none.
+pub fn header_tag(text: &str, name: &str) -> String {
+    let value = header_value(text, name);
+    let (_, tag) = value
+        .split_once(";tag=")
+        .unwrap_or_else(|| panic!("no tag in {name}: {value}"));
+    tag.split(';').next().unwrap_or_default().to_owned()
 }
 
 /// The body of a message's text (after the blank line).
