@@ -113,6 +113,9 @@ impl<R: Rng> Ua<R> {
         let mut call = Call::new(Phase::Calling, tag);
         call.placed_by_us = true;
         call.media.local = crate::sdp::Sdp::parse(options.sdp.clone()).ok();
+        if let Some(offer) = call.media.local.clone() {
+            let _ = call.media.oa.local_offer(offer, crate::sdp::Carrier::Invite);
+        }
         call.template = Some(out.clone());
         self.calls.insert(id, call);
         self.send_invite(id, out, now);
@@ -224,6 +227,13 @@ impl<R: Rng> Ua<R> {
                 self.send_cancel(id, now);
             }
             let fresh = self.prack_if_reliable(id, &invite, &resp, now);
+            // RFC 3262 §5: a reliable provisional may carry the answer (early media).
+            if fresh && resp.headers().requires("100rel") && !resp.body_bytes().is_empty() {
+                if let (Some(call), Ok(sdp)) = (self.calls.get_mut(&id), crate::sdp::Sdp::parse(resp.body()))
+                {
+                    let _ = call.media.oa.remote_answer(sdp, crate::sdp::Carrier::Reliable1xx);
+                }
+            }
             if progress && fresh && call_is_live(self, id) {
                 self.event(Event::Progress {
                     id,
@@ -346,6 +356,10 @@ impl<R: Rng> Ua<R> {
         call.ack = ack_bytes;
         call.dialog = Some(dialog);
         call.phase = Phase::Confirmed;
+        // The answer in the 2xx, unless a reliable 1xx answered already (then it repeats it).
+        if let Ok(sdp) = crate::sdp::Sdp::parse(resp.body()) {
+            let _ = call.media.oa.remote_answer(sdp, crate::sdp::Carrier::Final2xx);
+        }
         // RFC 4028 §7.2: the 2xx's Session-Expires sets the timer; no refresher means uac (us).
         if let Some((interval, refresher)) = super::session_timer::session_expires(resp.headers()) {
             let we = refresher != Some(crate::header::session_timer::Refresher::Uas);

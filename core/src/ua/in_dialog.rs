@@ -20,6 +20,9 @@ use crate::transaction::TxId;
 pub(super) struct Media {
     /// Our current description (offer or answer), as last agreed.
     pub(super) local: Option<Sdp>,
+    /// The offer/answer state of the session (RFC 3264 §4, RFC 6337): decides which incoming
+    /// offers must be refused and with what.
+    pub(super) oa: crate::sdp::OfferAnswer,
     pub(super) local_hold: bool,
     pub(super) remote_hold: bool,
     /// Our re-INVITE in flight: the description it offers and the hold state it asks for.
@@ -89,7 +92,13 @@ impl<R: Rng> Ua<R> {
             .get_mut(&id)
             .filter(|c| c.is_confirmed())
             .ok_or(CallCommandError::NotEstablished)?;
-        if call.media.reinvite.is_some() {
+        let carrier = if by_update {
+            crate::sdp::Carrier::Update
+        } else {
+            crate::sdp::Carrier::Invite
+        };
+        // RFC 3264 §4 / RFC 6337: no new offer while one is outstanding either way.
+        if call.media.reinvite.is_some() || call.media.oa.may_send_offer(carrier).is_err() {
             return Err(CallCommandError::Pending);
         }
         let local = call.media.local.as_ref().ok_or(CallCommandError::NoSdp)?;
@@ -113,6 +122,7 @@ impl<R: Rng> Ua<R> {
         req.header("Content-Type", "application/sdp");
         req.body = offer.buffer().clone();
         if let Some(call) = self.calls.get_mut(&id) {
+            let _ = call.media.oa.local_offer(offer.clone(), carrier);
             call.media.reinvite = Some((offer, hold));
             call.media.by_update = by_update;
             call.media.retry_at = None;
@@ -148,6 +158,14 @@ impl<R: Rng> Ua<R> {
             return;
         };
         if status.is_success() {
+            let carrier = if call.media.by_update {
+                crate::sdp::Carrier::UpdateResponse
+            } else {
+                crate::sdp::Carrier::Final2xx
+            };
+            if let Ok(answer) = Sdp::parse(resp.body()) {
+                let _ = call.media.oa.remote_answer(answer, carrier);
+            }
             let cseq = resp.cseq().map(|c| c.seq).unwrap_or(0);
             let by_update = call.media.by_update;
             let ack = call.dialog_mut().and_then(|d| {
@@ -178,6 +196,8 @@ impl<R: Rng> Ua<R> {
                 self.event(e);
             }
         } else if status == StatusCode::REQUEST_PENDING {
+            // The offer is withdrawn (RFC 6337 §2.2) and made again later.
+            call.media.oa.rollback();
             // RFC 3261 §14.1 glare: retry after 2.1–4 s if we own the Call-ID (we placed the
             // call), else after 0–2 s, in units of 10 ms.
             let ms = if call.placed_by_us() {
@@ -191,9 +211,44 @@ impl<R: Rng> Ua<R> {
         }
     }
 
+    /// Refuses an offer as the offer/answer state says (RFC 3261 §14.2, RFC 3311 §5.2): 491,
+    /// 500 with a Retry-After of 0–10 s, or 488.
+    pub(super) fn refuse_offer(
+        &mut self,
+        id: SessionId,
+        tx: TxId,
+        req: &Request,
+        refusal: crate::sdp::OfferRefusal,
+        now: Instant,
+    ) {
+        let tag = self
+            .calls
+            .get(&id)
+            .map(|c| String::from(c.local_tag()))
+            .unwrap_or_default();
+        let status = refusal.status().unwrap_or(StatusCode::NOT_ACCEPTABLE_HERE);
+        let retry: alloc::vec::Vec<(HeaderName, String)> = refusal
+            .retry_after_max_secs()
+            .map(|max| {
+                alloc::vec![(
+                    HeaderName::RetryAfter,
+                    format!("{}", self.rng.next_u32() % (max + 1))
+                )]
+            })
+            .unwrap_or_default();
+        let reply = Reply {
+            status,
+            tag: &tag,
+            sdp: None,
+            extra: &retry,
+        };
+        self.respond_with_headers(tx, req, reply, now);
+    }
+
     /// Our re-INVITE got no final response: the previous description stays.
     pub(super) fn reinvite_lost(&mut self, id: SessionId) {
         if let Some(call) = self.calls.get_mut(&id) {
+            call.media.oa.rollback();
             call.media.reinvite = None;
         }
     }
@@ -229,8 +284,10 @@ impl<R: Rng> Ua<R> {
         }
         let Some(call) = self.calls.get(&id) else { return };
         let tag = String::from(call.local_tag());
-        if call.media.reinvite.is_some() {
-            self.respond_with(tx, req, StatusCode::REQUEST_PENDING, &tag, None, now);
+        // RFC 3261 §14.2, RFC 6337: 491 while our offer is out, 500 + Retry-After while the
+        // peer's own earlier offer is unanswered.
+        if let Err(refusal) = call.media.oa.check_remote_offer(crate::sdp::Carrier::Invite) {
+            self.refuse_offer(id, tx, req, refusal, now);
             return;
         }
         let Some(local) = call.media.local.clone() else {
@@ -288,6 +345,17 @@ impl<R: Rng> Ua<R> {
             now,
         ) {
             if let Some(call) = self.calls.get_mut(&id) {
+                // The exchange: their offer and our answer, or our offer in the 2xx.
+                let carrier = crate::sdp::Carrier::Final2xx;
+                match offer.clone() {
+                    Some(o) => {
+                        let _ = call.media.oa.remote_offer(o, crate::sdp::Carrier::Invite);
+                        let _ = call.media.oa.local_answer(answer.clone(), carrier);
+                    }
+                    None => {
+                        let _ = call.media.oa.local_offer(answer.clone(), carrier);
+                    }
+                }
                 call.media.local = Some(answer);
                 call.await_ack(ok, reliable, now, t1);
                 let was = core::mem::replace(&mut call.media.remote_hold, remote_hold);

@@ -83,6 +83,9 @@ impl<R: Rng> Ua<R> {
         }
         let h = req.headers();
         call.rel100.peer_supports = h.supports("100rel") || h.requires("100rel");
+        if let Ok(offer) = crate::sdp::Sdp::parse(req.body()) {
+            let _ = call.media.oa.remote_offer(offer, crate::sdp::Carrier::Invite);
+        }
         self.calls.insert(id, call);
         // JsSIP answers 180 Ringing with our Contact at once.
         self.send_provisional(id, StatusCode::RINGING, None, now);
@@ -216,6 +219,15 @@ impl<R: Rng> Ua<R> {
         ) {
             if let Some(call) = self.calls.get_mut(&id) {
                 call.media.local = crate::sdp::Sdp::parse(sdp.clone()).ok();
+                if let Some(local) = call.media.local.clone() {
+                    // Our 2xx answers the INVITE's offer, or makes the offer when it had none.
+                    let carrier = crate::sdp::Carrier::Final2xx;
+                    if call.media.oa.state() == crate::sdp::OfferAnswerState::RemoteOffer {
+                        let _ = call.media.oa.local_answer(local, carrier);
+                    } else if call.media.oa.state() != crate::sdp::OfferAnswerState::Stable {
+                        let _ = call.media.oa.local_offer(local, carrier);
+                    }
+                }
                 call.mark_answered(ok, reliable, now, t1);
                 if let (Some((interval, _)), Some((_, we))) = (offered, reply) {
                     call.timer.start(now, interval, we);
@@ -262,6 +274,9 @@ impl<R: Rng> Ua<R> {
                 // (RFC 3261 §13.2.1, RFC 3264 §4).
                 let offerless = call.invite().is_some_and(|i| i.body_bytes().is_empty());
                 if first && offerless && !req.body_bytes().is_empty() {
+                    if let Ok(sdp) = crate::sdp::Sdp::parse(req.body()) {
+                        let _ = call.media.oa.remote_answer(sdp, crate::sdp::Carrier::Ack);
+                    }
                     self.event(Event::Answer { id, sdp: req.body() });
                 }
                 if first {

@@ -146,6 +146,15 @@ impl<R: Rng> Ua<R> {
         self.send_provisional(id, StatusCode::SESSION_PROGRESS, Some(&sdp), now);
         if let Some(call) = self.calls.get_mut(&id) {
             call.media.local = crate::sdp::Sdp::parse(sdp).ok();
+            // In a reliable 183 the description answers the INVITE's offer (RFC 3262 §5).
+            if let (true, Some(local)) = (call.rel100.peer_supports, call.media.local.clone()) {
+                if call.media.oa.state() == crate::sdp::OfferAnswerState::RemoteOffer {
+                    let _ = call
+                        .media
+                        .oa
+                        .local_answer(local, crate::sdp::Carrier::Reliable1xx);
+                }
+            }
         }
         self.pump(now);
     }

@@ -36,9 +36,10 @@ impl<R: Rng> Ua<R> {
             .flatten();
         let mut answer_body = None;
         if let Some(o) = &offer {
-            // RFC 3311 §5.2: an offer crossing ours gets 491.
-            if call.media.reinvite.is_some() {
-                self.respond_with(tx, req, StatusCode::REQUEST_PENDING, &tag, None, now);
+            // RFC 3311 §5.2: 491 when it crosses our offer, 500 + Retry-After while an earlier
+            // offer (the INVITE's, in an early dialog) is unanswered.
+            if let Err(refusal) = call.media.oa.check_remote_offer(crate::sdp::Carrier::Update) {
+                self.refuse_offer(id, tx, req, refusal, now);
                 return;
             }
             let Some(local) = call.media.local.clone() else {
@@ -79,6 +80,13 @@ impl<R: Rng> Ua<R> {
             .is_some()
         {
             if let (Some(call), Some(answer)) = (self.calls.get_mut(&id), answer_body) {
+                if let Some(o) = offer.clone() {
+                    let _ = call.media.oa.remote_offer(o, crate::sdp::Carrier::Update);
+                    let _ = call
+                        .media
+                        .oa
+                        .local_answer(answer.clone(), crate::sdp::Carrier::UpdateResponse);
+                }
                 call.media.local = Some(answer);
                 let remote_hold = offer.as_ref().is_some_and(Sdp::holds_peer);
                 if core::mem::replace(&mut call.media.remote_hold, remote_hold) != remote_hold {

@@ -122,3 +122,48 @@ fn reinvite_before_the_previous_invite_is_acked_gets_500_with_retry_after() {
     let retry: u32 = header(refusal, "Retry-After").unwrap().parse().unwrap();
     assert!(retry <= 10, "RFC 3261 §14.2: 0–10 s, got {retry}");
 }
+
+#[test]
+fn update_offer_in_the_early_dialog_before_the_answer_gets_500_with_retry_after() {
+    let mut p = Pair::new();
+    let t = Instant::ZERO;
+    let a =
+        p.a.call(
+            t,
+            "bob",
+            CallOptions {
+                sdp: Bytes::from_static(OFFER.as_bytes()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    p.run(t);
+    p.wire.clear();
+    // Bob is ringing with Alice's INVITE offer unanswered; Alice sends an UPDATE with a new
+    // offer in the early dialog. RFC 3311 §5.2: 500 with Retry-After 0–10 s.
+    let bob_tag = {
+        let call = p.a.calls.get(&a).unwrap();
+        call.early
+            .iter()
+            .next()
+            .map(|(tag, _)| String::from(tag))
+            .unwrap()
+    };
+    let mut update =
+        p.a.calls
+            .get_mut(&a)
+            .unwrap()
+            .early_dialog_mut(&bob_tag)
+            .unwrap()
+            .next_request(crate::message::Method::Update);
+    update.header("Content-Type", "application/sdp");
+    update.body = Bytes::from_static(OFFER.as_bytes());
+    p.a.send(update, Owner::Refresh(a), t);
+    p.a.pump(t);
+    p.run(t);
+    let lines = p.first_lines();
+    assert!(lines[0].starts_with("A→B UPDATE "), "{lines:?}");
+    assert_eq!(lines[1], "B→A SIP/2.0 500 Server Internal Error");
+    let retry: u32 = header(&p.wire[1].1, "Retry-After").unwrap().parse().unwrap();
+    assert!(retry <= 10);
+}
