@@ -17,7 +17,16 @@ use crate::transaction::TxId;
 pub const DTMF_DURATION: u32 = 100;
 const DTMF_MIN: u32 = 70;
 const DTMF_MAX: u32 = 6000;
-const DTMF_GAP: Duration = Duration::from_millis(500);
+const DTMF_MIN_GAP: u32 = 50;
+
+/// How to send DTMF tones (JsSIP `sendDTMF` options).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DtmfOptions {
+    /// Tone duration in milliseconds (70–6000; default 100).
+    pub duration_ms: Option<u32>,
+    /// Pause between tones in milliseconds (at least 50; default 500).
+    pub inter_tone_gap_ms: Option<u32>,
+}
 const DTMF_PAUSE: Duration = Duration::from_secs(2);
 
 fn dtmf_body(tone: char, duration: u32) -> String {
@@ -34,6 +43,30 @@ impl<R: Rng> Ua<R> {
         tones: &str,
         duration_ms: Option<u32>,
     ) -> Result<(), CallCommandError> {
+        self.send_dtmf_with(
+            now,
+            id,
+            tones,
+            DtmfOptions {
+                duration_ms,
+                inter_tone_gap_ms: None,
+            },
+        )
+    }
+
+    /// [`Ua::send_dtmf`] with JsSIP's options: tone duration (70–6000 ms, default 100) and
+    /// inter-tone gap (at least 50 ms, default 500).
+    pub fn send_dtmf_with(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        tones: &str,
+        options: DtmfOptions,
+    ) -> Result<(), CallCommandError> {
+        let duration_ms = options.duration_ms;
+        let gap = Duration::from_millis(u64::from(
+            options.inter_tone_gap_ms.unwrap_or(500).max(DTMF_MIN_GAP),
+        ));
         let call = self
             .calls
             .get_mut(&id)
@@ -48,6 +81,7 @@ impl<R: Rng> Ua<R> {
             return Err(CallCommandError::InvalidTone);
         }
         call.media.dtmf.extend(tones.into_iter().map(|t| (t, duration)));
+        call.media.dtmf_gap = gap;
         if !call.media.dtmf_busy && call.media.dtmf_at.is_none() {
             self.next_dtmf(id, now);
         }
@@ -91,7 +125,7 @@ impl<R: Rng> Ua<R> {
         if let Some(call) = self.calls.get_mut(&id) {
             call.media.dtmf_busy = false;
             if !call.media.dtmf.is_empty() {
-                call.media.dtmf_at = Some(now + DTMF_GAP);
+                call.media.dtmf_at = Some(now + call.media.dtmf_gap);
             }
         }
     }

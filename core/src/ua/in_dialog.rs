@@ -35,6 +35,8 @@ pub(super) struct Media {
     pub(super) dtmf: VecDeque<(char, u32)>,
     pub(super) dtmf_busy: bool,
     pub(super) dtmf_at: Option<Instant>,
+    /// The pause between queued tones (JsSIP `interToneGap`).
+    pub(super) dtmf_gap: Duration,
 }
 
 /// Why an in-dialog command was refused.

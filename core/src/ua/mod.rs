@@ -32,7 +32,7 @@ mod tests;
 mod update;
 
 pub use call_types::{CallOptions, Originator, SessionId};
-pub use dtmf::DTMF_DURATION;
+pub use dtmf::{DtmfOptions, DTMF_DURATION};
 pub use identity::{uuid_v4, LocalIdentity};
 pub use in_dialog::CallCommandError;
 pub use io::{Direction, DropReason, Event, Input, Output};

@@ -211,3 +211,27 @@ fn hold_and_unhold_by_update() {
         }]
     );
 }
+
+#[test]
+fn dtmf_inter_tone_gap_is_the_callers_choice_but_at_least_50_ms() {
+    for (gap, expected) in [(80, 80), (10, 50)] {
+        let (mut p, a, _b) = established();
+        let t = Instant::from_millis(1_000);
+        p.a.send_dtmf_with(
+            t,
+            a,
+            "12",
+            DtmfOptions {
+                duration_ms: Some(100),
+                inter_tone_gap_ms: Some(gap),
+            },
+        )
+        .unwrap();
+        p.run(t);
+        assert_eq!(
+            p.a.poll_timeout(),
+            Some(t + Duration::from_millis(expected)),
+            "gap {gap}"
+        );
+    }
+}
