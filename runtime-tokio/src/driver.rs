@@ -2,7 +2,7 @@
 //! `select!` over application commands, connection events and the core's next deadline,
 //! feeding each to the core and carrying out every output after it. No SIP rules here.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,12 +10,13 @@ use bytes::Bytes;
 use rand::rngs::StdRng;
 use sansip_core::message::StatusCode;
 use sansip_core::transport::{ConnId, ServerUri};
-use sansip_core::ua::{Event, Input, MessageId, Output, Ua as CoreUa};
+use sansip_core::ua::{CallOptions, Event, Input, MessageId, Output, SessionId, Ua as CoreUa, UaError};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::{AbortHandle, JoinSet};
 
 use crate::clock::Clock;
 use crate::handle::MessageError;
+use crate::session::{SessionCommand, SessionError};
 use crate::trace;
 use crate::transport::{run_connection, ConnectContext, IoEvent};
 
@@ -48,11 +49,38 @@ pub(crate) enum Command {
         /// Answered with the final outcome.
         reply: oneshot::Sender<Result<StatusCode, MessageError>>,
     },
+    /// `ua.call()`.
+    Call {
+        /// The target as the application gave it.
+        target: String,
+        /// The INVITE's options (SDP offer, extra headers).
+        options: CallOptions,
+        /// Answered once the INVITE is queued.
+        reply: oneshot::Sender<Result<SessionId, CallOrStopped>>,
+    },
+    /// A command on one call.
+    Session {
+        /// The call.
+        id: SessionId,
+        /// What to do.
+        command: SessionCommand,
+        /// Answered once applied.
+        reply: oneshot::Sender<Result<(), SessionError>>,
+    },
     /// `ua.stop()`.
     Stop {
         /// Dropped when the task ends.
         done: oneshot::Sender<()>,
     },
+}
+
+/// Why a `Command::Call` placed no call.
+#[derive(Debug)]
+pub(crate) enum CallOrStopped {
+    /// The core refused it.
+    Invalid(UaError),
+    /// The task is stopping.
+    Stopped,
 }
 
 /// A connection the core asked for and has not closed.
@@ -78,6 +106,8 @@ pub(crate) struct Driver {
     connections: HashMap<ConnId, Connection>,
     tasks: JoinSet<()>,
     messages: HashMap<MessageId, oneshot::Sender<Result<StatusCode, MessageError>>>,
+    /// Calls the core knows about: from `NewSession` or `call()` until `Ended`/`Failed`.
+    calls: BTreeSet<SessionId>,
     /// Dropped when the task ends, which wakes every `stop()`.
     stop_waiters: Vec<oneshot::Sender<()>>,
     stopping: bool,
@@ -111,6 +141,7 @@ impl Driver {
             connections: HashMap::new(),
             tasks: JoinSet::new(),
             messages: HashMap::new(),
+            calls: BTreeSet::new(),
             stop_waiters: Vec::new(),
             stopping: false,
         }
@@ -149,7 +180,12 @@ impl Driver {
     fn stop(&mut self) {
         if !self.stopping {
             self.stopping = true;
-            self.core.stop(self.clock.now());
+            let now = self.clock.now();
+            // The core's stop only unregisters: end every call first (BYE, CANCEL, 480).
+            for id in std::mem::take(&mut self.calls) {
+                self.core.terminate(now, id);
+            }
+            self.core.stop(now);
         }
     }
 
@@ -188,11 +224,52 @@ impl Driver {
                     }
                 }
             }
+            Command::Call {
+                target,
+                options,
+                reply,
+            } => {
+                if self.stopping {
+                    let _ = reply.send(Err(CallOrStopped::Stopped));
+                    return;
+                }
+                let result = self.core.call(now, &target, options);
+                if let Ok(id) = result {
+                    self.calls.insert(id);
+                }
+                let _ = reply.send(result.map_err(CallOrStopped::Invalid));
+            }
+            Command::Session { id, command, reply } => {
+                if self.stopping {
+                    let _ = reply.send(Err(SessionError::Stopped));
+                    return;
+                }
+                let _ = reply.send(self.session(now, id, command));
+            }
             Command::Stop { done } => {
                 self.stop_waiters.push(done);
                 self.stop();
             }
         }
+    }
+
+    fn session(
+        &mut self,
+        now: sansip_core::time::Instant,
+        id: SessionId,
+        command: SessionCommand,
+    ) -> Result<(), SessionError> {
+        let core = &mut self.core;
+        match command {
+            SessionCommand::Terminate => core.terminate(now, id),
+            SessionCommand::Answer(sdp) => core.answer(now, id, sdp),
+            SessionCommand::Reject(status) => core.reject(now, id, status),
+            SessionCommand::Hold => core.hold(now, id)?,
+            SessionCommand::Unhold => core.unhold(now, id)?,
+            SessionCommand::SendDtmf(tones) => core.send_dtmf(now, id, &tones, None)?,
+            SessionCommand::Refer(target) => core.refer(now, id, &target, None)?,
+        }
+        Ok(())
     }
 
     fn io(&mut self, io: IoEvent) {
@@ -288,6 +365,12 @@ impl Driver {
                         status: *status,
                     }));
                 }
+            }
+            Event::NewSession { id, .. } => {
+                self.calls.insert(*id);
+            }
+            Event::Ended { id, .. } | Event::Failed { id, .. } => {
+                self.calls.remove(id);
             }
             _ => {}
         }

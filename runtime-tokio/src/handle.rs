@@ -11,11 +11,12 @@ use rand::SeedableRng;
 use sansip_core::cause::Cause;
 use sansip_core::config::Config;
 use sansip_core::message::StatusCode;
-use sansip_core::ua::{Event, Ua as CoreUa, UaError};
+use sansip_core::ua::{CallOptions, Event, SessionId, Ua as CoreUa, UaError};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::Clock;
-use crate::driver::{Command, Driver};
+use crate::driver::{CallOrStopped, Command, Driver};
+use crate::session::{CallError, Session};
 use crate::transport::ConnectContext;
 use crate::{TlsError, UaOptions};
 
@@ -153,8 +154,30 @@ impl UaHandle {
         result.await.unwrap_or(Err(MessageError::Stopped))
     }
 
-    /// Stops (JsSIP `stop()`): unregisters when registered, closes the connection, and
-    /// returns when the task has ended.
+    /// Places a call to `target` (JsSIP `call()`) and returns its [`Session`] once the core has
+    /// the INVITE queued; progress comes as the core's session events on [`Events`].
+    pub async fn call(&self, target: &str, options: CallOptions) -> Result<Session, CallError> {
+        let (reply, result) = oneshot::channel();
+        let command = Command::Call {
+            target: target.to_owned(),
+            options,
+            reply,
+        };
+        self.commands.send(command).map_err(|_| CallError::Stopped)?;
+        match result.await {
+            Ok(Ok(id)) => Ok(self.session(id)),
+            Ok(Err(CallOrStopped::Invalid(e))) => Err(CallError::Invalid(e)),
+            Ok(Err(CallOrStopped::Stopped)) | Err(_) => Err(CallError::Stopped),
+        }
+    }
+
+    /// A handle on call `id` (an incoming call's `Event::NewSession` id, say).
+    pub fn session(&self, id: SessionId) -> Session {
+        Session::new(id, self.commands.clone())
+    }
+
+    /// Stops (JsSIP `stop()`): ends every call (BYE, CANCEL or a 480 rejection), unregisters
+    /// when registered, closes the connection, and returns when the task has ended.
     pub async fn stop(&self) {
         let (done, ended) = oneshot::channel();
         if self.commands.send(Command::Stop { done }).is_ok() {

@@ -16,6 +16,10 @@
 //! - **Clock and randomness.** The core's `Instant` counts milliseconds from the task's start;
 //!   the random number generator is seeded from the OS, or from [`UaOptions::seed`] to replay
 //!   a run.
+//! - **Calls (signalling only).** [`UaHandle::call`] places one and returns its [`Session`];
+//!   an incoming call arrives as the core's `Event::NewSession` and [`UaHandle::session`] gives
+//!   its handle. The application supplies the SDP; no RTP is opened here. `stop()` ends every
+//!   call before unregistering.
 //! - **`trace_sip`.** With the configuration's `trace_sip` on, every message sent and received
 //!   is logged through `tracing` at target [`TRACE_TARGET`] as a ladder entry (see
 //!   [`ladder_entry`]).
@@ -63,6 +67,7 @@ mod clock;
 mod driver;
 mod handle;
 mod options;
+mod session;
 mod tls;
 mod trace;
 mod transport;
@@ -72,5 +77,6 @@ pub use sansip_core as core;
 
 pub use handle::{Events, MessageError, StartError, Stopped, Ua, UaHandle};
 pub use options::{UaOptions, DEFAULT_CONNECT_TIMEOUT};
+pub use session::{CallError, Session, SessionError};
 pub use tls::{TlsError, TlsOptions};
 pub use trace::{ladder_entry, TRACE_TARGET};

@@ -1,5 +1,6 @@
 //! What the tests share: the in-process registrar and a few helpers around a UA.
 
+pub mod proxy;
 pub mod registrar;
 pub mod sip;
 

@@ -1,7 +1,9 @@
 //! An in-process test registrar (for tests only): SIP over WebSocket (with or without echoing
 //! the `sip` subprotocol), secure WebSocket, TCP, TLS and UDP on 127.0.0.1 with an ephemeral
 //! port. It challenges every REGISTER with digest, checks the answer against its user table,
-//! answers MESSAGE with 200, records what it saw, and closes its connections on demand.
+//! answers MESSAGE with 200, records what it saw, and closes its connections on demand. Over
+//! WebSocket it also routes calls between its registered users (`proxy.rs`); an INVITE to
+//! anyone else is answered 480.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -10,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, UdpSocket};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio_rustls::rustls::{crypto, ServerConfig};
@@ -19,6 +21,7 @@ use tokio_tungstenite::tungstenite::handshake::server::{Request as WsRequest, Re
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
 
+use super::proxy::{self, Routes};
 use super::sip::{digest_valid, Request, REALM};
 
 /// The test CA that signed `certs/server.pem`.
@@ -44,6 +47,8 @@ pub struct Seen {
     pub messages: Vec<Request>,
     /// Current bindings: AOR user → Contact.
     pub bindings: HashMap<String, String>,
+    /// Every message the proxy forwarded, as its method or status code, in order.
+    pub routed: Vec<String>,
 }
 
 struct Inner {
@@ -53,6 +58,7 @@ struct Inner {
     /// TCP/TLS: write each response in two pieces, 20 ms apart.
     split_writes: bool,
     close: broadcast::Sender<()>,
+    routes: Mutex<Routes>,
 }
 
 /// A running test registrar. Its tasks end with the test's runtime.
@@ -124,6 +130,7 @@ impl Registrar {
             echo_subprotocol,
             split_writes,
             close: broadcast::channel(4).0,
+            routes: Mutex::new(Routes::default()),
         });
         if transport == Transport::Udp {
             let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
@@ -183,6 +190,27 @@ impl Registrar {
 }
 
 impl Inner {
+    /// What to do with one message received on WebSocket connection `conn`: forward it within
+    /// a call, or answer it like [`Inner::answer`] (binding a registered user to `conn`).
+    fn route(&self, conn: usize, text: &str) -> Option<String> {
+        let req = Request::parse(text);
+        let invite_user = req
+            .as_ref()
+            .filter(|r| r.method == "INVITE")
+            .and_then(|r| proxy::uri_user(&r.uri));
+        if self.routes.lock().unwrap().forward(conn, text, invite_user) {
+            self.seen.lock().unwrap().routed.push(proxy::label(text));
+            return None;
+        }
+        let reply = self.answer(text)?;
+        if let Some(req) = req.filter(|r| r.method == "REGISTER" && reply.starts_with("SIP/2.0 200")) {
+            let user = req.to_user().unwrap_or_default();
+            let bound = (!req.removes_binding()).then_some(conn);
+            self.routes.lock().unwrap().bind(&user, bound);
+        }
+        Some(reply)
+    }
+
     /// The answer to one received message, if it is a request.
     fn answer(&self, text: &str) -> Option<String> {
         let req = Request::parse(text)?;
@@ -212,6 +240,9 @@ impl Inner {
                 }
             }
             "MESSAGE" => req.response(200, "OK", &[]),
+            // A call to nobody we can reach (RFC 3261 §21.4.18); its ACK ends there.
+            "INVITE" => req.response(480, "Temporarily Unavailable", &[]),
+            "ACK" => return None,
             _ => req.response(200, "OK", &[]),
         };
         match req.method.as_str() {
@@ -248,25 +279,33 @@ async fn serve_ws<S: AsyncRead + AsyncWrite + Unpin>(stream: S, server: Arc<Inne
         server.seen.lock().unwrap().offered_sip += 1;
     }
     let mut close = server.close.subscribe();
+    let (outgoing, mut forwarded) = mpsc::unbounded_channel();
+    let conn = server.routes.lock().unwrap().open(outgoing);
     loop {
         tokio::select! {
             msg = ws.next() => match msg {
                 Some(Ok(Message::Text(text))) => {
-                    if let Some(reply) = server.answer(text.as_str()) {
+                    if let Some(reply) = server.route(conn, text.as_str()) {
                         if ws.send(Message::text(reply)).await.is_err() {
-                            return;
+                            break;
                         }
                     }
                 }
                 Some(Ok(_)) => {}
-                Some(Err(_)) | None => return,
+                Some(Err(_)) | None => break,
             },
+            Some(text) = forwarded.recv() => {
+                if ws.send(Message::text(text)).await.is_err() {
+                    break;
+                }
+            }
             _ = close.recv() => {
                 let _ = ws.close(None).await;
-                return;
+                break;
             }
         }
     }
+    server.routes.lock().unwrap().close(conn);
 }
 
 /// The length of the first whole message in `buf` (headers and Content-Length body).

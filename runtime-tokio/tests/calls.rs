@@ -1,0 +1,288 @@
+//! Calls through the async handle (signalling only; the tests supply the SDP): two UAs
+//! registered over WebSocket to the in-process registrar, which routes their calls
+//! (`support/proxy.rs`). Real sockets on 127.0.0.1 and real time; each test is guarded by a
+//! 10 s timeout.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+// Shared with signalling.rs, which uses the rest of it.
+#[allow(dead_code)]
+mod support;
+
+use sansip_tokio::core::cause::Cause;
+use sansip_tokio::core::message::StatusCode;
+use sansip_tokio::core::ua::{CallCommandError, CallOptions, Event, Originator, SessionId, UaError};
+use sansip_tokio::{CallError, Events, Session, SessionError, Stopped, UaHandle, UaOptions};
+use support::registrar::{Registrar, Transport};
+use support::{config, guard, registered, start, stop, until};
+
+const OFFER: &str = "v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n";
+const ANSWER: &str = "v=0\r\no=bob 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\na=sendrecv\r\n";
+
+/// Alice and bob, both registered to one WebSocket registrar.
+async fn alice_and_bob() -> (Registrar, (UaHandle, Events), (UaHandle, Events)) {
+    let reg = Registrar::start(Transport::Ws, &[("alice", "a"), ("bob", "b")]).await;
+    let server = reg.server_uri(Transport::Ws);
+    let (alice, mut alice_events) = start(config("alice", "a", &server, ""), UaOptions::new());
+    let (bob, mut bob_events) = start(config("bob", "b", &server, ""), UaOptions::new());
+    until(&mut alice_events, registered).await;
+    until(&mut bob_events, registered).await;
+    (reg, (alice, alice_events), (bob, bob_events))
+}
+
+fn offer() -> CallOptions {
+    CallOptions {
+        sdp: OFFER.into(),
+        ..CallOptions::default()
+    }
+}
+
+/// Alice calls bob with [`OFFER`]; bob's `NewSession` is checked and his session returned.
+async fn ring(alice: &UaHandle, bob: &UaHandle, bob_events: &mut Events) -> (Session, Session) {
+    let call = alice.call("bob", offer()).await.unwrap();
+    let seen = until(bob_events, |e| matches!(e, Event::NewSession { .. })).await;
+    let [Event::NewSession {
+        id,
+        from,
+        to,
+        sdp,
+        replaces,
+    }] = seen.as_slice()
+    else {
+        panic!("bob saw {seen:?}");
+    };
+    assert!(from.starts_with("<sip:alice@sansip.test>;tag="), "{from}");
+    assert_eq!(to, "<sip:bob@sansip.test>");
+    assert_eq!(sdp.as_deref(), Some(OFFER.as_bytes()));
+    assert_eq!(*replaces, None);
+    (call, bob.session(*id))
+}
+
+/// Rings bob, who answers with [`ANSWER`]; both see the call confirmed.
+async fn establish(
+    alice: &UaHandle,
+    alice_events: &mut Events,
+    bob: &UaHandle,
+    bob_events: &mut Events,
+) -> (Session, Session) {
+    let (call, incoming) = ring(alice, bob, bob_events).await;
+    incoming.answer(ANSWER).await.unwrap();
+    let id = call.id();
+    assert_eq!(
+        until(alice_events, |e| matches!(e, Event::Confirmed { .. })).await,
+        vec![
+            Event::Progress {
+                id,
+                status: StatusCode::RINGING,
+                sdp: None
+            },
+            Event::Accepted {
+                id,
+                sdp: Some(ANSWER.into())
+            },
+            Event::Confirmed { id },
+        ]
+    );
+    assert_eq!(
+        until(bob_events, |e| matches!(e, Event::Confirmed { .. })).await,
+        vec![Event::Confirmed { id: incoming.id() }]
+    );
+    (call, incoming)
+}
+
+fn ended(e: &Event) -> bool {
+    matches!(e, Event::Ended { .. } | Event::Failed { .. })
+}
+
+/// True when `wanted` occurs in `seen` in order (other entries may come between).
+fn in_order(seen: &[String], wanted: &[&str]) -> bool {
+    let mut rest = seen.iter();
+    wanted.iter().all(|w| rest.any(|s| s == w))
+}
+
+#[tokio::test]
+async fn a_call_is_answered_confirmed_and_hung_up() {
+    guard(async {
+        let (reg, (alice, mut alice_events), (bob, mut bob_events)) = alice_and_bob().await;
+        let (call, incoming) = establish(&alice, &mut alice_events, &bob, &mut bob_events).await;
+        call.terminate().await.unwrap();
+        assert_eq!(
+            until(&mut alice_events, ended).await,
+            vec![Event::Ended {
+                id: call.id(),
+                cause: Cause::Bye,
+                originator: Originator::Local
+            }]
+        );
+        assert_eq!(
+            until(&mut bob_events, ended).await,
+            vec![Event::Ended {
+                id: incoming.id(),
+                cause: Cause::Bye,
+                originator: Originator::Remote
+            }]
+        );
+        let routed = reg.seen(|seen| seen.routed.clone());
+        assert!(
+            in_order(&routed, &["INVITE", "180", "200", "ACK", "BYE"]),
+            "{routed:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bob_rejects_and_alice_fails_busy() {
+    guard(async {
+        let (_reg, (alice, mut alice_events), (bob, mut bob_events)) = alice_and_bob().await;
+        let (call, incoming) = ring(&alice, &bob, &mut bob_events).await;
+        incoming.reject(StatusCode::BUSY_HERE).await.unwrap();
+        let status = Some(StatusCode::BUSY_HERE);
+        assert_eq!(
+            until(&mut bob_events, ended).await,
+            vec![Event::Failed {
+                id: incoming.id(),
+                cause: Cause::Busy,
+                originator: Originator::Local,
+                status
+            }]
+        );
+        let failed = until(&mut alice_events, ended).await;
+        assert_eq!(
+            failed.last(),
+            Some(&Event::Failed {
+                id: call.id(),
+                cause: Cause::Busy,
+                originator: Originator::Remote,
+                status
+            })
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn alice_cancels_a_ringing_call() {
+    guard(async {
+        let (reg, (alice, mut alice_events), (bob, mut bob_events)) = alice_and_bob().await;
+        let (call, incoming) = ring(&alice, &bob, &mut bob_events).await;
+        until(&mut alice_events, |e| matches!(e, Event::Progress { .. })).await;
+        call.terminate().await.unwrap();
+        assert_eq!(
+            until(&mut bob_events, ended).await,
+            vec![Event::Failed {
+                id: incoming.id(),
+                cause: Cause::Canceled,
+                originator: Originator::Remote,
+                status: None
+            }]
+        );
+        assert_eq!(
+            until(&mut alice_events, ended).await,
+            vec![Event::Failed {
+                id: call.id(),
+                cause: Cause::Canceled,
+                originator: Originator::Local,
+                status: Some(StatusCode::REQUEST_TERMINATED)
+            }]
+        );
+        let routed = reg.seen(|seen| seen.routed.clone());
+        assert!(
+            in_order(&routed, &["INVITE", "180", "CANCEL", "200", "487"]),
+            "{routed:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_call_to_nobody_fails_and_a_bad_target_is_refused() {
+    guard(async {
+        let (_reg, (alice, mut alice_events), _bob) = alice_and_bob().await;
+        let call = alice.call("carol", offer()).await.unwrap();
+        assert_eq!(
+            until(&mut alice_events, ended).await,
+            vec![Event::Failed {
+                id: call.id(),
+                cause: Cause::Unavailable,
+                originator: Originator::Remote,
+                status: Some(StatusCode::TEMPORARILY_UNAVAILABLE)
+            }]
+        );
+        let refused = alice.call("sip:", offer()).await.map(|s| s.id());
+        assert_eq!(refused, Err(CallError::Invalid(UaError::InvalidTarget)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn hold_unhold_and_dtmf_reach_the_peer() {
+    guard(async {
+        let (_reg, (alice, mut alice_events), (bob, mut bob_events)) = alice_and_bob().await;
+        let (call, incoming) = establish(&alice, &mut alice_events, &bob, &mut bob_events).await;
+        let (a, b) = (call.id(), incoming.id());
+        call.hold().await.unwrap();
+        let held = until(&mut bob_events, |e| matches!(e, Event::Hold { .. })).await;
+        assert_eq!(held.last(), Some(&Event::Hold { id: b, originator: Originator::Remote }));
+        let held = until(&mut alice_events, |e| matches!(e, Event::Hold { .. })).await;
+        assert_eq!(held.last(), Some(&Event::Hold { id: a, originator: Originator::Local }));
+        call.unhold().await.unwrap();
+        let resumed = until(&mut bob_events, |e| matches!(e, Event::Unhold { .. })).await;
+        assert_eq!(resumed.last(), Some(&Event::Unhold { id: b, originator: Originator::Remote }));
+        until(&mut alice_events, |e| matches!(e, Event::Unhold { .. })).await;
+        call.send_dtmf("1").await.unwrap();
+        let tone = until(&mut bob_events, |e| matches!(e, Event::NewDtmf { .. })).await;
+        assert!(
+            matches!(tone.last(), Some(Event::NewDtmf { id, tone: '1', originator: Originator::Remote, .. }) if *id == b),
+            "{tone:?}"
+        );
+        assert_eq!(call.send_dtmf("x").await, Err(SessionError::Refused(CallCommandError::InvalidTone)));
+        let unknown = alice.session(SessionId(99));
+        assert_eq!(unknown.hold().await, Err(SessionError::Refused(CallCommandError::NotEstablished)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn stop_hangs_up_before_unregistering() {
+    guard(async {
+        let (_reg, (alice, mut alice_events), (bob, mut bob_events)) = alice_and_bob().await;
+        let (call, incoming) = establish(&alice, &mut alice_events, &bob, &mut bob_events).await;
+        let after = stop(&alice, alice_events).await;
+        let after: Vec<_> = after
+            .into_iter()
+            .filter(|e| !matches!(e, Event::SipTrace { .. }))
+            .collect();
+        assert_eq!(
+            after.first(),
+            Some(&Event::Ended {
+                id: call.id(),
+                cause: Cause::Bye,
+                originator: Originator::Local
+            }),
+            "{after:?}"
+        );
+        assert!(
+            matches!(after.get(1), Some(Event::Unregistered { cause: None })),
+            "{after:?}"
+        );
+        assert_eq!(
+            until(&mut bob_events, ended).await,
+            vec![Event::Ended {
+                id: incoming.id(),
+                cause: Cause::Bye,
+                originator: Originator::Remote
+            }]
+        );
+        assert_eq!(call.terminate().await, Err(Stopped));
+        assert_eq!(
+            alice.call("bob", offer()).await.map(|s| s.id()),
+            Err(CallError::Stopped)
+        );
+    })
+    .await;
+}
