@@ -3,6 +3,7 @@
 //! answer/reject, 2xx retransmission until the ACK, `no_answer_timeout`, CANCEL → 487), and
 //! BYE both ways. Re-INVITE, UPDATE, PRACK and the rest of issue 4 build on this.
 
+use super::contact_value;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -10,11 +11,8 @@ use bytes::Bytes;
 use rand_core::Rng;
 
 use super::call_state::{Call, Phase};
-use super::{
-    credentials, normalize_target, send::build_request, CallOptions, Event, Originator, OutgoingRequest,
-};
+use super::{normalize_target, send::build_request, CallOptions, Event, Originator, OutgoingRequest};
 use super::{Owner, SessionId, Ua, UaError, ALLOW};
-use crate::auth::AuthorizedRequest;
 use crate::cause::Cause;
 use crate::dialog::Dialog;
 use crate::header::NameAddr;
@@ -48,12 +46,7 @@ impl<R: Rng> Ua<R> {
         };
         let id = self.next_session_id();
         let tag = random_token(&mut self.rng, 10);
-        let transport = self
-            .link
-            .as_ref()
-            .map(|l| l.server.transport)
-            .unwrap_or(crate::transport::TransportKind::Wss);
-        let contact = self.identity.contact_uri(&self.config, transport);
+        let contact = contact_value(&self.identity, &self.config, self.link.as_ref());
         let mut out = OutgoingRequest {
             method: Method::Invite,
             to: NameAddr::format(None, &uri),
@@ -73,7 +66,7 @@ impl<R: Rng> Ua<R> {
             body: options.sdp.clone(),
             initial: true,
         };
-        out.header("Contact", format!("<{contact}>"));
+        out.header("Contact", contact);
         if options.anonymous {
             // RFC 3325 §9.2 / RFC 3323 §4.2: the trusted proxy learns who we are, the callee not.
             out.header(
@@ -251,28 +244,21 @@ impl<R: Rng> Ua<R> {
             return;
         };
         // RFC 3261 §22.2: one answer to a digest challenge, same Call-ID and tag, CSeq + 1.
-        if matches!(status.as_u16(), 401 | 407) && !call.answered_challenge && !call.cancel {
-            if let Some(mut out) = call.template.clone() {
-                let uri = String::from(out.uri.as_str());
-                let auth = credentials(&self.config).and_then(|creds| {
-                    let req = AuthorizedRequest::new(&Method::Invite, &uri, &out.body);
-                    self.digest
-                        .authorize_response(&resp, &creds, &req, &mut self.rng)
-                        .ok()
-                });
-                if let Some(auth) = auth {
-                    out.cseq += 1;
-                    out.credentials = Some((auth.header_name(), auth.value));
-                    if let Some(call) = self.calls.get_mut(&id) {
-                        call.answered_challenge = true;
-                        call.provisional = false;
-                        call.template = Some(out.clone());
-                    }
-                    self.send_invite(id, out, now);
-                    return;
+        let challenged = matches!(status.as_u16(), 401 | 407) && !call.answered_challenge && !call.cancel;
+        if let Some(mut out) = call.template.clone().filter(|_| challenged) {
+            if self.answer_challenge(&mut out, &resp) {
+                if let Some(call) = self.calls.get_mut(&id) {
+                    call.answered_challenge = true;
+                    call.provisional = false;
+                    call.template = Some(out.clone());
                 }
+                self.send_invite(id, out, now);
+                return;
             }
         }
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         // RFC 4028 §7.4: 422 names the smallest interval the peer accepts; ask again, once.
         if status.as_u16() == 422 && !call.timer.retried_422 && !call.cancel {
             let min_se = resp.headers().min_se().and_then(Result::ok).map(|m| m.delta);

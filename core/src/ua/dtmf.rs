@@ -132,11 +132,7 @@ impl<R: Rng> Ua<R> {
 
     /// An INFO in a call: DTMF (`application/dtmf-relay`) or any other info, answered 200.
     pub(super) fn incoming_info(&mut self, id: SessionId, tx: TxId, req: &Request, now: Instant) {
-        let tag = self
-            .calls
-            .get(&id)
-            .map(|c| String::from(c.local_tag()))
-            .unwrap_or_default();
+        let tag = self.local_tag_of(id);
         let ct = req
             .headers()
             .get(HeaderName::ContentType)

@@ -2,6 +2,7 @@
 //! with the §14.1 glare retry, the media state a call keeps, and the in-dialog timers. DTMF by
 //! INFO is in `dtmf.rs`, an UPDATE from the peer in `update.rs`.
 
+use super::contact_value;
 use alloc::collections::VecDeque;
 use alloc::format;
 use alloc::string::String;
@@ -111,14 +112,9 @@ impl<R: Rng> Ua<R> {
         let Some(mut req) = call.dialog_mut().map(|d| d.next_request(method)) else {
             return Err(CallCommandError::NotEstablished);
         };
-        let transport = self
-            .link
-            .as_ref()
-            .map(|l| l.server.transport)
-            .unwrap_or(crate::transport::TransportKind::Wss);
         req.header(
             "Contact",
-            format!("<{}>", self.identity.contact_uri(&self.config, transport)),
+            contact_value(&self.identity, &self.config, self.link.as_ref()),
         );
         req.header("Allow", ALLOW);
         req.header("Content-Type", "application/sdp");
@@ -223,11 +219,7 @@ impl<R: Rng> Ua<R> {
         refusal: crate::sdp::OfferRefusal,
         now: Instant,
     ) {
-        let tag = self
-            .calls
-            .get(&id)
-            .map(|c| String::from(c.local_tag()))
-            .unwrap_or_default();
+        let tag = self.local_tag_of(id);
         let status = refusal.status().unwrap_or(StatusCode::NOT_ACCEPTABLE_HERE);
         let retry: alloc::vec::Vec<(HeaderName, String)> = refusal
             .retry_after_max_secs()
@@ -265,11 +257,7 @@ impl<R: Rng> Ua<R> {
             .get(&id)
             .is_some_and(|c| !c.is_confirmed() || c.awaiting_ack())
         {
-            let tag = self
-                .calls
-                .get(&id)
-                .map(|c| String::from(c.local_tag()))
-                .unwrap_or_default();
+            let tag = self.local_tag_of(id);
             let retry = [(HeaderName::RetryAfter, format!("{}", self.rng.next_u32() % 11))];
             let reply = Reply {
                 status: StatusCode::SERVER_INTERNAL_ERROR,

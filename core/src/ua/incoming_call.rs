@@ -1,6 +1,6 @@
 //! The called side of a basic call: INVITE → 180 → answer/reject, ACK, CANCEL, BYE.
 
-use alloc::format;
+use super::contact_value;
 use alloc::string::String;
 use bytes::Bytes;
 use rand_core::Rng;
@@ -23,6 +23,14 @@ pub(super) struct Reply<'a> {
 }
 
 impl<R: Rng> Ua<R> {
+    /// Our tag in call `id` (empty for an unknown call): what our responses in it carry.
+    pub(super) fn local_tag_of(&self, id: SessionId) -> String {
+        self.calls
+            .get(&id)
+            .map(|c| String::from(c.local_tag()))
+            .unwrap_or_default()
+    }
+
     /// A new INVITE outside any dialog (RFC 3261 §13.3): ring and tell the application.
     pub(super) fn incoming_invite(&mut self, tx: TxId, req: Request, now: Instant) {
         let tag = random_token(&mut self.rng, 10);
@@ -129,12 +137,7 @@ impl<R: Rng> Ua<R> {
             sdp,
             extra,
         } = reply;
-        let transport = self
-            .link
-            .as_ref()
-            .map(|l| l.server.transport)
-            .unwrap_or(crate::transport::TransportKind::Wss);
-        let contact = self.identity.contact_uri(&self.config, transport);
+        let contact = contact_value(&self.identity, &self.config, self.link.as_ref());
         let mut b = Response::builder(status).echo(req).to_tag(tag);
         // RFC 3261 §12.1.1: responses that establish a dialog copy Record-Route in order.
         if *req.method() == crate::message::Method::Invite && status.as_u16() > 100 && status.as_u16() < 300 {
@@ -144,7 +147,7 @@ impl<R: Rng> Ua<R> {
         }
         if status.as_u16() > 100 && status.as_u16() < 300 {
             b = b
-                .header(HeaderName::Contact, format!("<{contact}>"))
+                .header(HeaderName::Contact, &contact)
                 .header(HeaderName::Allow, ALLOW);
         }
         for (name, value) in extra {
@@ -314,11 +317,7 @@ impl<R: Rng> Ua<R> {
             .get_mut(&id)
             .and_then(Call::dialog_mut)
             .map(|d| d.receive_request(req));
-        let tag = self
-            .calls
-            .get(&id)
-            .map(|c| String::from(c.local_tag()))
-            .unwrap_or_default();
+        let tag = self.local_tag_of(id);
         if let Some(Err(_)) = ordered {
             // RFC 3261 §12.2.2: a CSeq lower than the last one gets 500.
             self.respond_with(tx, req, StatusCode::SERVER_INTERNAL_ERROR, &tag, None, now);

@@ -5,8 +5,7 @@ use alloc::string::String;
 use bytes::Bytes;
 use rand_core::Rng;
 
-use super::{credentials, normalize_target, Event, OutgoingRequest, Owner, Ua, UaError};
-use crate::auth::AuthorizedRequest;
+use super::{normalize_target, Event, OutgoingRequest, Owner, Ua, UaError};
 use crate::cause::Cause;
 use crate::header::NameAddr;
 use crate::message::{Method, Response, StatusCode};
@@ -102,25 +101,16 @@ impl<R: Rng> Ua<R> {
             self.event(Event::MessageSucceeded { id, status });
             return;
         }
-        if matches!(status.as_u16(), 401 | 407) && pending.answered == 0 {
-            let uri = String::from(pending.request.uri.as_str());
-            let method = pending.request.method.clone();
-            let auth = credentials(&self.config).and_then(|creds| {
-                let req = AuthorizedRequest::new(&method, &uri, &pending.request.body);
-                self.digest
-                    .authorize_response(resp, &creds, &req, &mut self.rng)
-                    .ok()
-            });
-            if let Some(auth) = auth {
-                // RFC 3261 §22.2: same Call-ID and tags, CSeq incremented.
-                pending.answered += 1;
-                pending.request.cseq += 1;
-                pending.request.credentials = Some((auth.header_name(), auth.value));
-                let request = pending.request.clone();
-                self.messages.insert(id, pending);
-                self.send(request, Owner::Message(id), now);
-                return;
-            }
+        // RFC 3261 §22.2: one answer to a digest challenge, same Call-ID and tags, CSeq + 1.
+        if matches!(status.as_u16(), 401 | 407)
+            && pending.answered == 0
+            && self.answer_challenge(&mut pending.request, resp)
+        {
+            pending.answered += 1;
+            let request = pending.request.clone();
+            self.messages.insert(id, pending);
+            self.send(request, Owner::Message(id), now);
+            return;
         }
         self.event(Event::MessageFailed {
             id,

@@ -87,6 +87,33 @@ fn credentials(config: &Config) -> Option<DigestCredentials<'_>> {
     Some(creds)
 }
 
+impl<R: Rng> Ua<R> {
+    /// Answers the 401/407 `resp` to `out` (RFC 3261 §22.2): credentials from the config for
+    /// its method, Request-URI and body, and the CSeq incremented (same Call-ID and tags).
+    /// False when there are no credentials or the challenge cannot be answered.
+    fn answer_challenge(&mut self, out: &mut OutgoingRequest, resp: &crate::message::Response) -> bool {
+        let uri = alloc::string::String::from(out.uri.as_str());
+        let auth = credentials(&self.config).and_then(|creds| {
+            let req = crate::auth::AuthorizedRequest::new(&out.method, &uri, &out.body);
+            self.digest
+                .authorize_response(resp, &creds, &req, &mut self.rng)
+                .ok()
+        });
+        let Some(auth) = auth else { return false };
+        out.cseq += 1;
+        out.credentials = Some((auth.header_name(), auth.value));
+        true
+    }
+}
+
+/// Our Contact header value, `<uri>`, for the transport of the current connection (the
+/// first server's before one is up) (RFC 3261 §8.1.1.8). Takes the fields, not `&Ua`, so
+/// callers holding a call mutably can still use it.
+fn contact_value(identity: &LocalIdentity, config: &Config, link: Option<&Link>) -> alloc::string::String {
+    let transport = link.map(|l| l.server.transport).unwrap_or(TransportKind::Wss);
+    alloc::format!("<{}>", identity.contact_uri(config, transport))
+}
+
 /// The current connection.
 #[derive(Debug)]
 struct Link {

@@ -2,6 +2,7 @@
 //! (blind, or attended with Replaces), the NOTIFYs that report its progress, and the
 //! transferee's side: the Refer event, accept/reject, and the NOTIFYs it sends back.
 
+use super::contact_value;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -83,14 +84,9 @@ impl<R: Rng> Ua<R> {
             .ok_or(CallCommandError::NotEstablished)?;
         req.header("Refer-To", format!("<{uri}>"));
         req.header("Referred-By", format!("<{aor}>"));
-        let transport = self
-            .link
-            .as_ref()
-            .map(|l| l.server.transport)
-            .unwrap_or(crate::transport::TransportKind::Wss);
         req.header(
             "Contact",
-            format!("<{}>", self.identity.contact_uri(&self.config, transport)),
+            contact_value(&self.identity, &self.config, self.link.as_ref()),
         );
         self.send(req, Owner::Refer(id), now);
         self.pump(now);
@@ -111,11 +107,7 @@ impl<R: Rng> Ua<R> {
 
     /// A NOTIFY in call `id`: REFER progress as a sipfrag (RFC 3515 §2.4.5), answered 200.
     pub(super) fn incoming_notify(&mut self, id: SessionId, tx: TxId, req: &Request, now: Instant) {
-        let tag = self
-            .calls
-            .get(&id)
-            .map(|c| String::from(c.local_tag()))
-            .unwrap_or_default();
+        let tag = self.local_tag_of(id);
         let is_refer = req
             .headers()
             .event()
@@ -151,11 +143,7 @@ impl<R: Rng> Ua<R> {
     /// A REFER in call `id`: reported as [`Event::Refer`]; the application answers with
     /// [`Ua::accept_refer`] or [`Ua::reject_refer`].
     pub(super) fn incoming_refer(&mut self, id: SessionId, tx: TxId, req: &Request, now: Instant) {
-        let tag = self
-            .calls
-            .get(&id)
-            .map(|c| String::from(c.local_tag()))
-            .unwrap_or_default();
+        let tag = self.local_tag_of(id);
         let Some(Ok(refer_to)) = req.headers().refer_to() else {
             // RFC 3515 §2.4.1: exactly one Refer-To.
             self.respond_with(tx, req, StatusCode::BAD_REQUEST, &tag, None, now);
@@ -181,11 +169,7 @@ impl<R: Rng> Ua<R> {
         let Some(p) = self.calls.get_mut(&id).and_then(|c| c.refer.take()) else {
             return;
         };
-        let tag = self
-            .calls
-            .get(&id)
-            .map(|c| String::from(c.local_tag()))
-            .unwrap_or_default();
+        let tag = self.local_tag_of(id);
         self.respond_with(p.tx, &p.req, StatusCode::ACCEPTED, &tag, None, now);
         self.notify_refer(now, id, StatusCode::TRYING);
     }
@@ -195,11 +179,7 @@ impl<R: Rng> Ua<R> {
         let Some(p) = self.calls.get_mut(&id).and_then(|c| c.refer.take()) else {
             return;
         };
-        let tag = self
-            .calls
-            .get(&id)
-            .map(|c| String::from(c.local_tag()))
-            .unwrap_or_default();
+        let tag = self.local_tag_of(id);
         self.respond_with(p.tx, &p.req, StatusCode::DECLINE, &tag, None, now);
         self.pump(now);
     }
@@ -216,14 +196,9 @@ impl<R: Rng> Ua<R> {
         };
         notify.header("Event", "refer");
         // RFC 6665 §4.2.2: NOTIFY carries Contact.
-        let transport = self
-            .link
-            .as_ref()
-            .map(|l| l.server.transport)
-            .unwrap_or(crate::transport::TransportKind::Wss);
         notify.header(
             "Contact",
-            format!("<{}>", self.identity.contact_uri(&self.config, transport)),
+            contact_value(&self.identity, &self.config, self.link.as_ref()),
         );
         let state = if status.is_final() {
             "terminated;reason=noresource"

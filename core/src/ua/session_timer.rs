@@ -2,6 +2,7 @@
 //! retried with the Min-SE, the refresher refreshing at half the interval (by UPDATE or
 //! re-INVITE, `session_timers_refresh_method`), and a BYE when a session is not refreshed.
 
+use super::contact_value;
 use alloc::format;
 use alloc::string::String;
 use rand_core::Rng;
@@ -87,14 +88,9 @@ impl<R: Rng> Ua<R> {
             req.header("Supported", "timer");
             if method == Method::Invite {
                 // A re-INVITE must offer: our current description again, version bumped.
-                let transport = self
-                    .link
-                    .as_ref()
-                    .map(|l| l.server.transport)
-                    .unwrap_or(crate::transport::TransportKind::Wss);
                 req.header(
                     "Contact",
-                    format!("<{}>", self.identity.contact_uri(&self.config, transport)),
+                    contact_value(&self.identity, &self.config, self.link.as_ref()),
                 );
                 req.header("Allow", ALLOW);
                 if let Some(local) = call.media.local.as_ref().map(crate::sdp::Sdp::with_next_version) {
