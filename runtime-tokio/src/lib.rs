@@ -66,6 +66,8 @@
 mod clock;
 mod driver;
 mod handle;
+#[cfg(feature = "lab-server")]
+pub mod lab;
 mod options;
 mod session;
 mod tls;
