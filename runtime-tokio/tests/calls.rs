@@ -16,8 +16,8 @@ mod support;
 use sansip_tokio::core::cause::Cause;
 use sansip_tokio::core::message::StatusCode;
 use sansip_tokio::core::ua::{CallCommandError, CallOptions, Event, Originator, SessionId, UaError};
+use sansip_tokio::lab::{Registrar, Transport};
 use sansip_tokio::{CallError, Events, Session, SessionError, Stopped, UaHandle, UaOptions};
-use support::registrar::{Registrar, Transport};
 use support::{config, guard, registered, start, stop, until};
 
 const OFFER: &str = "v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n";
@@ -25,7 +25,9 @@ const ANSWER: &str = "v=0\r\no=bob 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0
 
 /// Alice and bob, both registered to one WebSocket registrar.
 async fn alice_and_bob() -> (Registrar, (UaHandle, Events), (UaHandle, Events)) {
-    let reg = Registrar::start(Transport::Ws, &[("alice", "a"), ("bob", "b")]).await;
+    let reg = Registrar::start(Transport::Ws, &[("alice", "a"), ("bob", "b")])
+        .await
+        .unwrap();
     let server = reg.server_uri(Transport::Ws);
     let (alice, mut alice_events) = start(config("alice", "a", &server, ""), UaOptions::new());
     let (bob, mut bob_events) = start(config("bob", "b", &server, ""), UaOptions::new());

@@ -20,14 +20,16 @@ use sansip_tokio::core::cause::Cause;
 use sansip_tokio::core::message::StatusCode;
 use sansip_tokio::core::transport::{DisconnectReason, ServerUri};
 use sansip_tokio::core::ua::{Event, MessageId, UaError};
+use sansip_tokio::lab::{Registrar, Transport, CA_PEM, EXPIRES};
 use sansip_tokio::{MessageError, TlsOptions, UaOptions};
-use support::registrar::{Registrar, Transport, CA_PEM, EXPIRES};
 use support::{config, first_registration, guard, registered, start, stop, unregistered_and_stopped, until};
 
 #[tokio::test]
 async fn ws_registers_with_digest_and_unregisters_on_stop() {
     guard(async {
-        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")]).await;
+        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")])
+            .await
+            .unwrap();
         let server = reg.server_uri(Transport::Ws);
         let (ua, mut events) = start(config("alice", "secret", &server, ""), UaOptions::new());
         assert_eq!(until(&mut events, registered).await, first_registration(&server));
@@ -52,7 +54,9 @@ async fn ws_registers_with_digest_and_unregisters_on_stop() {
 #[tokio::test]
 async fn send_message_returns_the_final_status() {
     guard(async {
-        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")]).await;
+        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")])
+            .await
+            .unwrap();
         let server = reg.server_uri(Transport::Ws);
         let (ua, mut events) = start(config("alice", "secret", &server, ""), UaOptions::new());
         until(&mut events, registered).await;
@@ -86,7 +90,9 @@ async fn send_message_returns_the_final_status() {
 #[tokio::test]
 async fn reconnects_and_registers_again_when_the_server_closes() {
     guard(async {
-        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")]).await;
+        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")])
+            .await
+            .unwrap();
         let server = reg.server_uri(Transport::Ws);
         let uri = ServerUri::parse(&server).unwrap();
         let (ua, mut events) = start(config("alice", "secret", &server, ""), UaOptions::new());
@@ -131,7 +137,9 @@ async fn reconnects_and_registers_again_when_the_server_closes() {
 #[tokio::test]
 async fn refuses_a_server_that_does_not_choose_the_sip_subprotocol() {
     guard(async {
-        let reg = Registrar::without_subprotocol(&[("alice", "secret")]).await;
+        let reg = Registrar::without_subprotocol(&[("alice", "secret")])
+            .await
+            .unwrap();
         let server = reg.server_uri(Transport::Ws);
         let uri = ServerUri::parse(&server).unwrap();
         let (ua, mut events) = start(config("alice", "secret", &server, ""), UaOptions::new());
@@ -170,7 +178,7 @@ async fn refuses_a_server_that_does_not_choose_the_sip_subprotocol() {
 async fn registers_over_udp_and_tcp() {
     guard(async {
         for (transport, via) in [(Transport::Udp, "SIP/2.0/UDP "), (Transport::Tcp, "SIP/2.0/TCP ")] {
-            let reg = Registrar::start(transport, &[("alice", "secret")]).await;
+            let reg = Registrar::start(transport, &[("alice", "secret")]).await.unwrap();
             let server = reg.server_uri(transport);
             let (ua, mut events) = start(config("alice", "secret", &server, ""), UaOptions::new());
             assert_eq!(until(&mut events, registered).await, first_registration(&server));
@@ -192,7 +200,7 @@ async fn registers_over_udp_and_tcp() {
 async fn wss_and_tls_verify_the_server_certificate() {
     guard(async {
         for transport in [Transport::Wss, Transport::Tls] {
-            let reg = Registrar::start(transport, &[("alice", "secret")]).await;
+            let reg = Registrar::start(transport, &[("alice", "secret")]).await.unwrap();
             let server = reg.server_uri(transport);
             // The test CA is not a webpki root: refused.
             let (ua, mut events) = start(config("alice", "secret", &server, ""), UaOptions::new());
@@ -227,7 +235,9 @@ async fn wss_and_tls_verify_the_server_certificate() {
 #[tokio::test]
 async fn a_wrong_password_fails_the_registration() {
     guard(async {
-        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")]).await;
+        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")])
+            .await
+            .unwrap();
         let server = reg.server_uri(Transport::Ws);
         let (ua, mut events) = start(config("alice", "wrong", &server, ""), UaOptions::new());
         let failed = until(&mut events, |e| matches!(e, Event::RegistrationFailed { .. })).await;
@@ -255,7 +265,7 @@ async fn a_wrong_password_fails_the_registration() {
 async fn two_uas_run_side_by_side() {
     guard(async {
         let users = [("alice", "secret-a"), ("bob", "secret-b")];
-        let reg = Registrar::start(Transport::Ws, &users).await;
+        let reg = Registrar::start(Transport::Ws, &users).await.unwrap();
         let server = reg.server_uri(Transport::Ws);
         let (alice, mut alice_events) = start(config("alice", "secret-a", &server, ""), UaOptions::new());
         let (bob, mut bob_events) = start(config("bob", "secret-b", &server, ""), UaOptions::new());
@@ -268,18 +278,29 @@ async fn two_uas_run_side_by_side() {
             assert_eq!(seen.bindings.len(), 2);
             assert_ne!(seen.bindings["alice"], seen.bindings["bob"]);
         });
+        // The lab proxy hands each MESSAGE to the other UA, whose core answers it 200.
         assert_eq!(
             alice.send_message("bob", "text/plain", "hi bob").await,
             Ok(StatusCode::OK)
+        );
+        let got = until(&mut bob_events, |e| matches!(e, Event::NewMessage { .. })).await;
+        assert!(
+            matches!(got.last(), Some(Event::NewMessage { body, .. }) if body.as_ref() == b"hi bob"),
+            "{got:?}"
         );
         assert_eq!(
             bob.send_message("alice", "text/plain", "hi alice").await,
             Ok(StatusCode::OK)
         );
+        let got = until(&mut alice_events, |e| matches!(e, Event::NewMessage { .. })).await;
+        assert!(
+            matches!(got.last(), Some(Event::NewMessage { body, .. }) if body.as_ref() == b"hi alice"),
+            "{got:?}"
+        );
         tokio::join!(alice.stop(), bob.stop());
         reg.seen(|seen| {
-            let targets: Vec<_> = seen.messages.iter().map(|m| m.uri.as_str()).collect();
-            assert_eq!(targets, ["sip:bob@sansip.test", "sip:alice@sansip.test"]);
+            assert!(seen.messages.is_empty(), "the registrar answered none itself");
+            assert_eq!(seen.routed, ["MESSAGE", "200", "MESSAGE", "200"]);
             assert!(seen.bindings.is_empty());
         });
     })
@@ -311,7 +332,9 @@ async fn trace_sip_logs_a_ladder() {
         .finish();
     let _default = tracing::subscriber::set_default(subscriber);
     guard(async {
-        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")]).await;
+        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")])
+            .await
+            .unwrap();
         let server = reg.server_uri(Transport::Ws);
         let (ua, mut events) = start(
             config("alice", "secret", &server, r#", "trace_sip": true"#),
@@ -346,7 +369,9 @@ async fn trace_sip_logs_a_ladder() {
 #[tokio::test]
 async fn a_seed_replays_the_random_choices() {
     guard(async {
-        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")]).await;
+        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")])
+            .await
+            .unwrap();
         let server = reg.server_uri(Transport::Ws);
         for seed in [7, 7, 8] {
             let options = UaOptions::new().seed(seed);
@@ -371,7 +396,7 @@ async fn a_seed_replays_the_random_choices() {
 #[tokio::test]
 async fn a_message_split_across_tcp_reads_is_framed_by_the_core() {
     guard(async {
-        let reg = Registrar::splitting_tcp(&[("alice", "secret")]).await;
+        let reg = Registrar::splitting_tcp(&[("alice", "secret")]).await.unwrap();
         let server = reg.server_uri(Transport::Tcp);
         let (ua, mut events) = start(config("alice", "secret", &server, ""), UaOptions::new());
         assert_eq!(until(&mut events, registered).await, first_registration(&server));
@@ -392,7 +417,9 @@ async fn a_message_split_across_tcp_reads_is_framed_by_the_core() {
 #[tokio::test]
 async fn dropping_every_handle_stops_the_ua() {
     guard(async {
-        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")]).await;
+        let reg = Registrar::start(Transport::Ws, &[("alice", "secret")])
+            .await
+            .unwrap();
         let server = reg.server_uri(Transport::Ws);
         let (ua, mut events) = start(config("alice", "secret", &server, ""), UaOptions::new());
         until(&mut events, registered).await;

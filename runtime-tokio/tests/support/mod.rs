@@ -1,16 +1,12 @@
-//! What the tests share: the in-process registrar and a few helpers around a UA.
-
-pub mod proxy;
-pub mod registrar;
-pub mod sip;
+//! What the tests share: a few helpers around a UA and the lab registrar (`sansip_tokio::lab`).
 
 use std::future::Future;
 use std::time::Duration;
 
-use registrar::EXPIRES;
 use sansip_tokio::core::config::Config;
 use sansip_tokio::core::transport::{DisconnectReason, ServerUri};
 use sansip_tokio::core::ua::Event;
+use sansip_tokio::lab::EXPIRES;
 use sansip_tokio::{Events, Ua, UaHandle, UaOptions};
 
 /// Runs `test` with a 10 s limit.

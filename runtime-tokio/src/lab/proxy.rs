@@ -1,6 +1,6 @@
-//! The registrar's tiny proxy (WebSocket only): an INVITE to a user registered on another
-//! connection is forwarded there, and from then on every request and response with that
-//! Call-ID goes to the other connection of the pair. No Via or Record-Route of its own.
+//! The lab registrar's tiny proxy (WebSocket only): an INVITE or MESSAGE to a user registered
+//! on another connection is forwarded there, and from then on every request and response with
+//! that Call-ID goes to the other connection of the pair. No Via or Record-Route of its own.
 
 use std::collections::HashMap;
 
@@ -65,18 +65,15 @@ impl Routes {
     }
 
     /// Forwards `text`, received on `from`, when it belongs to a call or starts one (an INVITE
-    /// to the bound user `invite_user`). False when it is not ours to route.
-    pub fn forward(&mut self, from: usize, text: &str, invite_user: Option<&str>) -> bool {
-        let Some(call_id) = call_id(text) else {
-            return false;
-        };
+    /// or MESSAGE to the bound user `target_user`): the connection it went to. `None` when it
+    /// is not ours to route.
+    pub fn forward(&mut self, from: usize, text: &str, target_user: Option<&str>) -> Option<usize> {
+        let call_id = call_id(text)?;
         let to = match self.calls.get(call_id) {
             Some(&(caller, callee)) if from == caller => callee,
             Some(&(caller, _)) => caller,
             None => {
-                let Some(&callee) = invite_user.and_then(|user| self.users.get(user)) else {
-                    return false;
-                };
+                let &callee = target_user.and_then(|user| self.users.get(user))?;
                 self.calls.insert(call_id.to_string(), (from, callee));
                 callee
             }
@@ -84,6 +81,6 @@ impl Routes {
         if let Some(conn) = self.conns.get(&to) {
             let _ = conn.send(text.to_string());
         }
-        true
+        Some(to)
     }
 }

@@ -1,11 +1,11 @@
-//! Just enough SIP, on text, for a test registrar: read a request's first line and headers,
+//! Just enough SIP, on text, for the lab registrar: read a request's first line and headers,
 //! answer REGISTER with a digest challenge (RFC 3261 §22.4, RFC 2617 MD5 with qop=auth) and
 //! then 200, answer MESSAGE and anything else with 200. Independent of sansip's own parser
 //! and digest code, so it checks them rather than agreeing with them.
 
 use md5::{Digest, Md5};
 
-/// The realm the test registrar challenges with.
+/// The realm the lab registrar challenges with.
 pub const REALM: &str = "sansip.test";
 
 /// A request, as text.
@@ -162,6 +162,7 @@ pub fn digest_valid(authorization: &str, method: &str, user: &str, password: &st
     response == expected
 }
 
+#[cfg(test)]
 #[test]
 fn digest_matches_rfc_2617_example() {
     // RFC 2617 §3.5 (its example uses GET, realm testrealm@host.com).
