@@ -70,7 +70,8 @@ pub struct Seen {
     pub routed: Vec<String>,
     /// Every message received and sent, in order.
     pub wire: Vec<WireEntry>,
-    /// AOR user → the connection its binding came from (WebSocket only).
+    /// AOR user → the connection its last successful REGISTER came on (WebSocket only; kept
+    /// after an unregistration, to name the connections of a ladder).
     pub user_conns: HashMap<String, usize>,
 }
 
@@ -218,11 +219,7 @@ impl Inner {
             let user = req.to_user().unwrap_or_default();
             let bound = (!req.removes_binding()).then_some(conn);
             lock(&self.routes).bind(&user, bound);
-            let mut seen = lock(&self.seen);
-            match bound {
-                Some(conn) => seen.user_conns.insert(user, conn),
-                None => seen.user_conns.remove(&user),
-            };
+            lock(&self.seen).user_conns.insert(user, conn);
         }
         Some(reply)
     }
