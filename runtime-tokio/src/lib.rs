@@ -20,6 +20,9 @@
 //!   an incoming call arrives as the core's `Event::NewSession` and [`UaHandle::session`] gives
 //!   its handle. The application supplies the SDP; no RTP is opened here. `stop()` ends every
 //!   call before unregistering.
+//! - **Media.** [`media::RtpAudio`] is a plain RTP audio engine (G.711, RFC 4733 DTMF, RTCP,
+//!   symmetric RTP, STUN) behind the [`media::MediaSession`] trait: it writes the SDP a call
+//!   carries and moves the audio.
 //! - **`trace_sip`.** With the configuration's `trace_sip` on, every message sent and received
 //!   is logged through `tracing` at target [`TRACE_TARGET`] as a ladder entry (see
 //!   [`ladder_entry`]).
@@ -68,6 +71,7 @@ mod driver;
 mod handle;
 #[cfg(feature = "lab-server")]
 pub mod lab;
+pub mod media;
 mod options;
 mod session;
 mod tls;

@@ -1,0 +1,673 @@
+//! The state of one RTP audio stream, without sockets or timers: the session task feeds it
+//! datagrams and clock ticks and sends what it returns. Every peer input goes through here, so
+//! everything here is total: bad packets are counted and dropped.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use super::dtmf::{event_of_digit, DtmfReceiver, DtmfSender};
+use super::negotiation::Negotiated;
+use super::rtcp::{
+    ntp_now, parse_compound, round_trip, write_bye, write_receiver_report, write_sdes_cname,
+    write_sender_report, ReceptionStats, ReportBlock, RtcpPacket, SenderInfo,
+};
+use super::rtp::{is_rtcp, RtpHeader};
+use super::tone::{ToneGenerator, SAMPLE_RATE};
+use super::wav::{WavPlayer, WavRecorder};
+use super::{Codec, MediaError, MediaStats};
+
+/// What we send when there is no DTMF.
+#[derive(Debug)]
+pub(crate) enum Source {
+    Silence,
+    Tone(ToneGenerator),
+    Wav(WavPlayer),
+}
+
+impl Source {
+    fn fill(&mut self, out: &mut [i16]) {
+        match self {
+            Source::Silence => out.fill(0),
+            Source::Tone(t) => t.fill(out),
+            Source::Wav(w) => w.fill(out),
+        }
+    }
+}
+
+/// A datagram to send, and from which socket: the RTCP one unless RTCP is multiplexed.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Datagram {
+    pub data: Vec<u8>,
+    pub to: SocketAddr,
+    pub from_rtcp_socket: bool,
+}
+
+/// The random starting points of our stream (RFC 3550 §5.1: SSRC, sequence number and
+/// timestamp start random).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StreamIds {
+    pub ssrc: u32,
+    pub sequence: u16,
+    pub timestamp: u32,
+}
+
+/// One audio stream's state. See the module docs.
+#[derive(Debug)]
+pub(crate) struct Engine {
+    ids: StreamIds,
+    sequence: u16,
+    started: Instant,
+    frame: Duration,
+    samples_per_frame: u32,
+    source: Source,
+    recorder: Option<WavRecorder>,
+    cname: String,
+    /// Our telephone-event payload type, recognised on receipt before negotiation.
+    local_telephone_event: u8,
+    negotiated: Option<Negotiated>,
+    local_hold: bool,
+    remote_rtp: Option<SocketAddr>,
+    remote_rtcp: Option<SocketAddr>,
+    latched_rtp: bool,
+    latched_rtcp: bool,
+    /// Set the marker bit on the next audio packet: the first after start or a pause
+    /// (RFC 3551 §4.1).
+    marker: bool,
+    dtmf_out: DtmfSender,
+    dtmf_in: DtmfReceiver,
+    reception: Option<ReceptionStats>,
+    packets_sent: u32,
+    octets_sent: u32,
+    sent_since_report: bool,
+    stats: MediaStats,
+    closed: bool,
+}
+
+impl Engine {
+    pub(crate) fn new(
+        ids: StreamIds,
+        ptime_ms: u32,
+        source: Source,
+        recorder: Option<WavRecorder>,
+        cname: String,
+        local_telephone_event: u8,
+        now: Instant,
+    ) -> Engine {
+        Engine {
+            ids,
+            sequence: ids.sequence,
+            started: now,
+            frame: Duration::from_millis(u64::from(ptime_ms)),
+            samples_per_frame: SAMPLE_RATE / 1000 * ptime_ms,
+            source,
+            recorder,
+            cname,
+            local_telephone_event,
+            negotiated: None,
+            local_hold: false,
+            remote_rtp: None,
+            remote_rtcp: None,
+            latched_rtp: false,
+            latched_rtcp: false,
+            marker: true,
+            dtmf_out: DtmfSender::default(),
+            dtmf_in: DtmfReceiver::default(),
+            reception: None,
+            packets_sent: 0,
+            octets_sent: 0,
+            sent_since_report: false,
+            stats: MediaStats::default(),
+            closed: false,
+        }
+    }
+
+    /// Takes a new negotiation result. A new SDP address for the peer undoes the latching, so
+    /// that a re-INVITE moving the media is followed (RFC 4961 §4 latching happens again).
+    pub(crate) fn apply(&mut self, agreed: Negotiated) {
+        let previous = self.negotiated.take();
+        let moved_rtp = previous.as_ref().is_none_or(|p| p.rtp != agreed.rtp);
+        let moved_rtcp = previous.as_ref().is_none_or(|p| p.rtcp != agreed.rtcp);
+        // The first description: keep a latch made by packets that came before it.
+        let first = previous.is_none();
+        if moved_rtp && !(first && self.latched_rtp) {
+            self.remote_rtp = agreed.rtp;
+            self.latched_rtp = false;
+        }
+        if moved_rtcp && !(first && self.latched_rtcp) {
+            self.remote_rtcp = agreed.rtcp;
+            self.latched_rtcp = false;
+        }
+        if agreed.telephone_event.is_none() {
+            self.dtmf_out = DtmfSender::default();
+        }
+        self.stats.codec = Some(agreed.codec);
+        self.negotiated = Some(agreed);
+    }
+
+    pub(crate) fn set_local_hold(&mut self, on: bool) {
+        self.local_hold = on;
+    }
+
+    /// True when RTP goes out: negotiated, the peer receives, we are not on hold.
+    pub(crate) fn sending(&self) -> bool {
+        !self.closed
+            && !self.local_hold
+            && self.remote_rtp.is_some()
+            && self
+                .negotiated
+                .as_ref()
+                .is_some_and(|n| n.direction.sends() && n.rtp.is_some())
+    }
+
+    fn rtcp_mux(&self) -> bool {
+        self.negotiated.as_ref().is_some_and(|n| n.rtcp_mux)
+    }
+
+    /// Where RTCP goes: the RTP address with rtcp-mux, else the RTCP address.
+    fn rtcp_target(&self) -> Option<SocketAddr> {
+        match &self.negotiated {
+            Some(n) if n.rtcp_mux => self.remote_rtp,
+            Some(_) => self.remote_rtcp,
+            None => None,
+        }
+    }
+
+    /// The RTP timestamp of the frame due at `now`: the clock, not the packet count, so it
+    /// keeps time across hold and missed ticks (RFC 3550 §5.1).
+    fn timestamp_at(&self, now: Instant) -> u32 {
+        let frames = now.saturating_duration_since(self.started).as_micros() / self.frame.as_micros().max(1);
+        let frames = u32::try_from(frames % (1u128 << 32)).unwrap_or(0);
+        self.ids
+            .timestamp
+            .wrapping_add(frames.wrapping_mul(self.samples_per_frame))
+    }
+
+    /// The arrival time in timestamp units, for the jitter estimate (RFC 3550 A.8).
+    fn arrival_units(&self, now: Instant) -> u32 {
+        let micros = now.saturating_duration_since(self.started).as_micros();
+        u32::try_from((micros * u128::from(SAMPLE_RATE) / 1_000_000) % (1u128 << 32)).unwrap_or(0)
+    }
+
+    /// The packet for the frame due at `now`, if we send.
+    pub(crate) fn frame(&mut self, now: Instant) -> Option<Datagram> {
+        if !self.sending() {
+            // The first packet after the pause opens a talkspurt (RFC 3551 §4.1).
+            self.marker = true;
+            return None;
+        }
+        let to = self.remote_rtp?;
+        let negotiated = self.negotiated.as_ref()?;
+        let timestamp = self.timestamp_at(now);
+        let event = match negotiated.telephone_event {
+            Some(te) => self
+                .dtmf_out
+                .next_packet(timestamp, self.samples_per_frame)
+                .map(|p| (te, p)),
+            None => None,
+        };
+        let (header, payload) = match event {
+            // RFC 4733 §2.5.1: audio pauses while an event is sent; the event's packets carry
+            // its start timestamp and a growing duration.
+            Some((te, packet)) => {
+                if let Some(digit) = packet.started {
+                    self.stats.dtmf_sent.push(digit);
+                }
+                let header = RtpHeader {
+                    marker: packet.marker,
+                    payload_type: te,
+                    sequence: self.sequence,
+                    timestamp: packet.timestamp,
+                    ssrc: self.ids.ssrc,
+                };
+                (header, packet.event.write().to_vec())
+            }
+            None => {
+                let mut samples = vec![0i16; self.samples_per_frame as usize];
+                self.source.fill(&mut samples);
+                let header = RtpHeader {
+                    marker: std::mem::take(&mut self.marker),
+                    payload_type: negotiated.payload_type,
+                    sequence: self.sequence,
+                    timestamp,
+                    ssrc: self.ids.ssrc,
+                };
+                (header, negotiated.codec.encode(&samples))
+            }
+        };
+        // RFC 3550 §5.1: the sequence number increments by one for each packet.
+        self.sequence = self.sequence.wrapping_add(1);
+        self.packets_sent = self.packets_sent.wrapping_add(1);
+        self.octets_sent = self.octets_sent.wrapping_add(payload.len() as u32);
+        self.sent_since_report = true;
+        self.stats.rtp_sent += 1;
+        self.stats.payload_bytes_sent += payload.len() as u64;
+        Some(Datagram {
+            data: header.write(&payload),
+            to,
+            from_rtcp_socket: false,
+        })
+    }
+
+    /// A datagram on the RTP socket: RTP, or RTCP when multiplexed (RFC 5761 §4).
+    pub(crate) fn on_rtp_socket(&mut self, data: &[u8], from: SocketAddr, now: Instant) {
+        if is_rtcp(data) {
+            self.on_rtcp(data, from, now, false);
+            return;
+        }
+        let Some((header, payload)) = RtpHeader::parse(data) else {
+            self.stats.invalid_received += 1;
+            return;
+        };
+        // Our own packets looped back are not the peer's.
+        if header.ssrc == self.ids.ssrc {
+            self.stats.invalid_received += 1;
+            return;
+        }
+        // RFC 4961 §4 (symmetric RTP): send to where the peer's RTP comes from; latch onto the
+        // first source, then take RTP only from it.
+        match self.remote_rtp {
+            _ if !self.latched_rtp => {
+                self.remote_rtp = Some(from);
+                self.latched_rtp = true;
+            }
+            Some(latched) if latched != from => {
+                self.stats.invalid_received += 1;
+                return;
+            }
+            _ => {}
+        }
+        self.stats.rtp_received += 1;
+        self.stats.payload_bytes_received += payload.len() as u64;
+        let arrival = self.arrival_units(now);
+        match &mut self.reception {
+            Some(r) if r.ssrc() == header.ssrc => r.on_packet(header.sequence, header.timestamp, arrival),
+            _ => {
+                let mut r = ReceptionStats::new(header.ssrc, header.sequence);
+                r.on_packet(header.sequence, header.timestamp, arrival);
+                self.reception = Some(r);
+            }
+        }
+        let telephone_event = self
+            .negotiated
+            .as_ref()
+            .and_then(|n| n.telephone_event)
+            .unwrap_or(self.local_telephone_event);
+        if header.payload_type == telephone_event {
+            if let Some(digit) = self.dtmf_in.on_packet(header.ssrc, header.timestamp, payload) {
+                self.stats.dtmf_received.push(digit);
+            }
+            return;
+        }
+        let codec = match &self.negotiated {
+            Some(n) if n.payload_type == header.payload_type => Some(n.codec),
+            _ => Codec::from_payload_type(header.payload_type),
+        };
+        if let (Some(codec), Some(recorder)) = (codec, self.recorder.as_mut()) {
+            recorder.write(&codec.decode(payload));
+        }
+    }
+
+    /// A datagram on the RTCP socket (or multiplexed on the RTP one).
+    pub(crate) fn on_rtcp(&mut self, data: &[u8], from: SocketAddr, now: Instant, on_rtcp_socket: bool) {
+        let Some(packets) = parse_compound(data) else {
+            self.stats.invalid_received += 1;
+            return;
+        };
+        if on_rtcp_socket {
+            // Symmetric RTCP (RFC 4961 §4), latched like RTP.
+            match self.remote_rtcp {
+                _ if !self.latched_rtcp => {
+                    self.remote_rtcp = Some(from);
+                    self.latched_rtcp = true;
+                }
+                Some(latched) if latched != from => {
+                    self.stats.invalid_received += 1;
+                    return;
+                }
+                _ => {}
+            }
+        }
+        self.stats.rtcp_received += 1;
+        let arrival = ntp_now();
+        for packet in packets {
+            let blocks = match packet {
+                RtcpPacket::SenderReport { ssrc, info, blocks } => {
+                    if let Some(r) = self.reception.as_mut().filter(|r| r.ssrc() == ssrc) {
+                        r.on_sender_report(info.ntp, now);
+                    }
+                    blocks
+                }
+                RtcpPacket::ReceiverReport { blocks, .. } => blocks,
+                RtcpPacket::Bye(_) => {
+                    self.stats.peer_bye = true;
+                    continue;
+                }
+                RtcpPacket::Other(_) => continue,
+            };
+            for block in blocks.iter().filter(|b| b.ssrc == self.ids.ssrc) {
+                self.stats.peer_reported_lost = Some(block.cumulative_lost);
+                self.stats.peer_reported_jitter_ms =
+                    Some(f64::from(block.jitter) * 1000.0 / f64::from(SAMPLE_RATE));
+                if let Some(rtt) = round_trip(block, arrival) {
+                    self.stats.round_trip_time = Some(rtt);
+                }
+            }
+        }
+    }
+
+    /// The periodic report (RFC 3550 §6.4): an SR when we sent RTP since the last report, else
+    /// an RR; a report block about the peer's stream when we receive one; an SDES CNAME
+    /// (RFC 3550 §6.1: every compound packet has one).
+    pub(crate) fn report(&mut self, now: Instant) -> Option<Datagram> {
+        let to = self.rtcp_target()?;
+        if self.closed {
+            return None;
+        }
+        Some(self.compound(now, to, false))
+    }
+
+    fn compound(&mut self, now: Instant, to: SocketAddr, bye: bool) -> Datagram {
+        let blocks: Vec<ReportBlock> = self
+            .reception
+            .as_mut()
+            .map(|r| r.report_block(now))
+            .into_iter()
+            .collect();
+        let mut data = Vec::with_capacity(128);
+        if self.sent_since_report {
+            let info = SenderInfo {
+                ntp: ntp_now(),
+                rtp_timestamp: self.timestamp_at(now),
+                packet_count: self.packets_sent,
+                octet_count: self.octets_sent,
+            };
+            write_sender_report(self.ids.ssrc, &info, &blocks, &mut data);
+        } else {
+            write_receiver_report(self.ids.ssrc, &blocks, &mut data);
+        }
+        write_sdes_cname(self.ids.ssrc, &self.cname, &mut data);
+        if bye {
+            // RFC 3550 §6.6: BYE goes last in a compound packet.
+            write_bye(self.ids.ssrc, &mut data);
+        }
+        self.sent_since_report = false;
+        self.stats.rtcp_sent += 1;
+        Datagram {
+            data,
+            to,
+            from_rtcp_socket: !self.rtcp_mux(),
+        }
+    }
+
+    /// Ends the stream: the last report with a BYE (RFC 3550 §6.6), when there is a peer.
+    pub(crate) fn bye(&mut self, now: Instant) -> Option<Datagram> {
+        if self.closed {
+            return None;
+        }
+        self.closed = true;
+        let to = self.rtcp_target()?;
+        Some(self.compound(now, to, true))
+    }
+
+    /// Finalises the recording, once.
+    pub(crate) fn finish_recording(&mut self) -> Result<(), MediaError> {
+        match self.recorder.as_mut() {
+            Some(r) => r.finish(),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Queues DTMF digits, all or none.
+    pub(crate) fn send_dtmf(&mut self, digits: &str, duration_ms: u32) -> Result<(), MediaError> {
+        if self.closed {
+            return Err(MediaError::Closed);
+        }
+        if self.negotiated.as_ref().and_then(|n| n.telephone_event).is_none() {
+            return Err(MediaError::DtmfNotNegotiated);
+        }
+        let events = digits
+            .chars()
+            .map(|d| {
+                event_of_digit(d)
+                    .map(|e| (d.to_ascii_uppercase(), e))
+                    .ok_or(MediaError::InvalidDtmf(d))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let duration = duration_ms
+            .saturating_mul(SAMPLE_RATE / 1000)
+            .max(self.samples_per_frame);
+        for (digit, event) in events {
+            self.dtmf_out.queue(digit, event, duration);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn stats(&self) -> MediaStats {
+        let mut stats = self.stats.clone();
+        stats.remote_rtp = self.remote_rtp;
+        stats.remote_rtcp = self.rtcp_target();
+        stats.latched = self.latched_rtp;
+        stats.sending = self.sending();
+        if let Some(r) = &self.reception {
+            stats.packets_lost = r.lost();
+            stats.jitter_ms = f64::from(r.jitter()) * 1000.0 / f64::from(SAMPLE_RATE);
+        }
+        stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::media::dtmf::TelephoneEvent;
+    use sansip_core::sdp::Direction;
+
+    const IDS: StreamIds = StreamIds {
+        ssrc: 0x1111_1111,
+        sequence: 100,
+        timestamp: 5000,
+    };
+
+    fn engine(now: Instant) -> Engine {
+        Engine::new(IDS, 20, Source::Silence, None, "cname".into(), 101, now)
+    }
+
+    fn agreed(rtp: &str) -> Negotiated {
+        let rtp: SocketAddr = rtp.parse().unwrap();
+        Negotiated {
+            codec: Codec::Pcma,
+            payload_type: 8,
+            telephone_event: Some(101),
+            rtp: Some(rtp),
+            rtcp: Some(SocketAddr::new(rtp.ip(), rtp.port() + 1)),
+            rtcp_mux: false,
+            direction: Direction::SendRecv,
+        }
+    }
+
+    fn peer_rtp(seq: u16, pt: u8, payload: &[u8]) -> Vec<u8> {
+        RtpHeader {
+            marker: false,
+            payload_type: pt,
+            sequence: seq,
+            timestamp: u32::from(seq) * 160,
+            ssrc: 0x2222_2222,
+        }
+        .write(payload)
+    }
+
+    #[test]
+    fn frames_are_paced_by_the_clock_with_marker_and_sequence() {
+        let t0 = Instant::now();
+        let mut e = engine(t0);
+        assert_eq!(e.frame(t0), None);
+        e.apply(agreed("127.0.0.1:5000"));
+        let first = e.frame(t0).unwrap();
+        assert_eq!(first.to, "127.0.0.1:5000".parse().unwrap());
+        assert!(!first.from_rtcp_socket);
+        let (h, payload) = RtpHeader::parse(&first.data).unwrap();
+        assert_eq!(
+            h,
+            RtpHeader {
+                marker: true,
+                payload_type: 8,
+                sequence: 100,
+                timestamp: 5000,
+                ssrc: IDS.ssrc
+            }
+        );
+        assert_eq!(payload, [0xD5; 160]);
+        let second = e.frame(t0 + Duration::from_millis(20)).unwrap();
+        let (h, _) = RtpHeader::parse(&second.data).unwrap();
+        assert_eq!((h.marker, h.sequence, h.timestamp), (false, 101, 5160));
+        // Hold: nothing; unhold: the timestamp kept time and the marker is set again.
+        e.set_local_hold(true);
+        assert_eq!(e.frame(t0 + Duration::from_millis(40)), None);
+        e.set_local_hold(false);
+        let third = e.frame(t0 + Duration::from_millis(100)).unwrap();
+        let (h, _) = RtpHeader::parse(&third.data).unwrap();
+        assert_eq!((h.marker, h.sequence, h.timestamp), (true, 102, 5800));
+        assert_eq!(e.stats().rtp_sent, 3);
+        assert_eq!(e.stats().payload_bytes_sent, 480);
+    }
+
+    #[test]
+    fn dtmf_packets_replace_audio() {
+        let t0 = Instant::now();
+        let mut e = engine(t0);
+        assert!(matches!(
+            e.send_dtmf("1", 100),
+            Err(MediaError::DtmfNotNegotiated)
+        ));
+        e.apply(agreed("127.0.0.1:5000"));
+        assert!(matches!(
+            e.send_dtmf("12x", 100),
+            Err(MediaError::InvalidDtmf('x'))
+        ));
+        e.send_dtmf("#", 40).unwrap();
+        let mut got = Vec::new();
+        for i in 0..6u64 {
+            let d = e.frame(t0 + Duration::from_millis(20 * i)).unwrap();
+            let (h, p) = RtpHeader::parse(&d.data).unwrap();
+            got.push((h.marker, h.payload_type, h.sequence, h.timestamp, p.to_vec()));
+        }
+        let ev = |end: bool, d: u16| {
+            TelephoneEvent {
+                event: 11,
+                end,
+                volume: 10,
+                duration: d,
+            }
+            .write()
+            .to_vec()
+        };
+        assert_eq!(
+            got,
+            vec![
+                (true, 101, 100, 5000, ev(false, 160)),
+                (false, 101, 101, 5000, ev(true, 320)),
+                (false, 101, 102, 5000, ev(true, 320)),
+                (false, 101, 103, 5000, ev(true, 320)),
+                // Audio again, at the clock's timestamp; the first audio packet of the call
+                // still carries the marker.
+                (true, 8, 104, 5640, vec![0xD5; 160]),
+                (false, 8, 105, 5800, vec![0xD5; 160]),
+            ]
+        );
+        assert_eq!(e.stats().dtmf_sent, "#");
+    }
+
+    #[test]
+    fn receiving_counts_latches_and_ignores_garbage() {
+        let t0 = Instant::now();
+        let mut e = engine(t0);
+        e.apply(agreed("127.0.0.1:5000"));
+        let real: SocketAddr = "127.0.0.1:6000".parse().unwrap();
+        let stranger: SocketAddr = "127.0.0.1:7000".parse().unwrap();
+        e.on_rtp_socket(b"\x00\x01garbage", real, t0);
+        e.on_rtp_socket(&peer_rtp(1, 0, &[0xFF; 160]), real, t0);
+        e.on_rtp_socket(&peer_rtp(2, 0, &[0xFF; 160]), stranger, t0);
+        e.on_rtp_socket(&peer_rtp(3, 0, &[0xFF; 160]), real, t0);
+        let event = TelephoneEvent {
+            event: 5,
+            end: false,
+            volume: 10,
+            duration: 160,
+        }
+        .write();
+        e.on_rtp_socket(&peer_rtp(4, 101, &event), real, t0);
+        e.on_rtp_socket(&peer_rtp(5, 101, &event), real, t0);
+        let s = e.stats();
+        assert_eq!(s.rtp_received, 4);
+        assert_eq!(s.invalid_received, 2);
+        // Latched onto the real source instead of the SDP's port.
+        assert_eq!(s.remote_rtp, Some(real));
+        assert!(s.latched);
+        // Packets 4 and 5 have different timestamps: two events.
+        assert_eq!(s.dtmf_received, "55");
+        assert_eq!(s.packets_lost, 1);
+        // A re-INVITE moving the peer resets the latch.
+        e.apply(agreed("127.0.0.1:8000"));
+        assert_eq!(e.stats().remote_rtp, Some("127.0.0.1:8000".parse().unwrap()));
+        assert!(!e.stats().latched);
+    }
+
+    #[test]
+    fn reports_and_bye() {
+        let t0 = Instant::now();
+        let mut e = engine(t0);
+        assert_eq!(e.report(t0), None);
+        e.apply(agreed("127.0.0.1:5000"));
+        // Nothing sent yet: an RR with the CNAME, from the RTCP socket to port + 1.
+        let rr = e.report(t0).unwrap();
+        assert_eq!(rr.to, "127.0.0.1:5001".parse().unwrap());
+        assert!(rr.from_rtcp_socket);
+        assert_eq!(
+            rr.data.get(..8).unwrap(),
+            [0x80, 201, 0, 1, 0x11, 0x11, 0x11, 0x11]
+        );
+        e.frame(t0);
+        e.on_rtp_socket(
+            &peer_rtp(1, 8, &[0xD5; 160]),
+            "127.0.0.1:5000".parse().unwrap(),
+            t0,
+        );
+        let sr = e.report(t0).unwrap();
+        let packets = parse_compound(&sr.data).unwrap();
+        let RtcpPacket::SenderReport { ssrc, info, blocks } = &packets[0] else {
+            panic!("{packets:?}")
+        };
+        assert_eq!((*ssrc, info.packet_count, info.octet_count), (IDS.ssrc, 1, 160));
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].ssrc, 0x2222_2222);
+        assert_eq!(packets[1], RtcpPacket::Other(202));
+        // The peer reports on us.
+        let mut rr = Vec::new();
+        write_receiver_report(
+            0x2222_2222,
+            &[ReportBlock {
+                ssrc: IDS.ssrc,
+                cumulative_lost: 2,
+                jitter: 80,
+                ..ReportBlock::default()
+            }],
+            &mut rr,
+        );
+        e.on_rtcp(&rr, "127.0.0.1:5001".parse().unwrap(), t0, true);
+        e.on_rtcp(b"junk", "127.0.0.1:5001".parse().unwrap(), t0, true);
+        let s = e.stats();
+        assert_eq!((s.rtcp_sent, s.rtcp_received, s.invalid_received), (2, 1, 1));
+        assert_eq!(s.peer_reported_lost, Some(2));
+        assert_eq!(s.peer_reported_jitter_ms, Some(10.0));
+        let bye = e.bye(t0).unwrap();
+        let packets = parse_compound(&bye.data).unwrap();
+        assert_eq!(packets.last(), Some(&RtcpPacket::Bye(vec![IDS.ssrc])));
+        assert_eq!(e.bye(t0), None);
+        assert_eq!(e.frame(t0), None);
+        assert_eq!(e.stats().rtcp_sent, 3);
+    }
+}
