@@ -14,10 +14,15 @@
     clippy::panic
 )]
 
+#[path = "interop/baresip.rs"]
+mod baresip;
 #[path = "interop/peers.rs"]
 mod peers;
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
+
+use baresip::Baresip;
 
 use peers::{
     call_sdp, ended, expect_message, peer_env, registered, start_ua, until, Peer, Transport, DOMAIN,
@@ -26,6 +31,7 @@ use sansip_tokio::core::cause::Cause;
 use sansip_tokio::core::message::StatusCode;
 use sansip_tokio::core::transport::{DisconnectReason, ServerUri};
 use sansip_tokio::core::ua::{CallOptions, Event, Originator};
+use sansip_tokio::media::{AudioOptions, Codec, MediaSession, MediaStats, RtpAudio};
 
 /// The registration lifetime sansip asks for (JsSIP's default `register_expires`), which
 /// Kamailio grants as it is.
@@ -247,6 +253,286 @@ async fn calls_with_sipp_uas_and_uac() {
         uac.wait_success().await;
         println!("pass: a call from a sipp UAC, answered, hung up by sipp");
         alice.stop().await;
+    })
+    .await;
+}
+
+const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+/// An RTP audio engine on 127.0.0.1 (a 440 Hz tone, PCMU and PCMA, telephone-event 101).
+async fn media() -> RtpAudio {
+    RtpAudio::bind(AudioOptions {
+        bind_ip: LOCALHOST,
+        ..AudioOptions::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// The port of the first `m=audio` line.
+fn audio_port(sdp: &[u8]) -> u16 {
+    let sdp = String::from_utf8_lossy(sdp);
+    let line = sdp
+        .lines()
+        .find_map(|l| l.strip_prefix("m=audio "))
+        .unwrap_or_else(|| panic!("no m=audio in {sdp}"));
+    line.split(' ').next().unwrap().parse().unwrap()
+}
+
+/// Polls the media counters until `done` holds (5 s at most) and returns them.
+async fn stats_until(media: &RtpAudio, what: &str, done: impl Fn(&MediaStats) -> bool) -> MediaStats {
+    let started = tokio::time::Instant::now();
+    loop {
+        let stats = media.stats();
+        if done(&stats) {
+            return stats;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "{what}: {stats:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// What the counters did over `period`: (RTP sent, RTP received) in that time.
+async fn rtp_over(media: &RtpAudio, period: Duration) -> (u64, u64) {
+    let before = media.stats();
+    tokio::time::sleep(period).await;
+    let after = media.stats();
+    (
+        after.rtp_sent - before.rtp_sent,
+        after.rtp_received - before.rtp_received,
+    )
+}
+
+/// Scenario 4: calls with baresip (registered to Kamailio over UDP, answering by itself, a
+/// 440 Hz sine as its microphone) and sansip's RTP engine: audio both ways (counted on both
+/// sides), RFC 4733 DTMF both ways, hold and resume from either side (the held side's RTP
+/// stops and comes back), hang-up from either side.
+#[tokio::test]
+async fn call_with_baresip_rtp_dtmf_hold_hangup() {
+    let Some(env) = peer_env("call_with_baresip_rtp_dtmf_hold_hangup") else {
+        return;
+    };
+    env.guard(async {
+        let mut carol = Baresip::start(&env).await;
+        let (alice, mut events) = start_ua(&env, "alice", "alice-secret", Transport::Ws, "");
+        until(&mut events, registered).await;
+
+        // alice calls carol, who answers by herself.
+        let mut audio = media().await;
+        let offer = audio.local_offer().unwrap();
+        let call = alice
+            .call(
+                "carol",
+                CallOptions {
+                    sdp: offer,
+                    ..CallOptions::default()
+                },
+            )
+            .await
+            .unwrap();
+        let id = call.id();
+        let seen = until(&mut events, |e| {
+            matches!(e, Event::Confirmed { .. } | Event::Failed { .. })
+        })
+        .await;
+        assert_eq!(seen.last(), Some(&Event::Confirmed { id }), "{seen:?}");
+        let answer = seen
+            .iter()
+            .find_map(|e| match e {
+                Event::Accepted { sdp: Some(sdp), .. } => Some(sdp.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no answer in {seen:?}"));
+        audio.apply_remote(&answer).unwrap();
+        carol.event("CALL_ESTABLISHED").await;
+        let flowing = stats_until(&audio, "rtp both ways", |s| {
+            s.rtp_sent >= 25 && s.rtp_received >= 25
+        })
+        .await;
+        assert_eq!(flowing.codec, Some(Codec::Pcmu));
+        assert_eq!(
+            flowing.remote_rtp,
+            Some(SocketAddr::new(LOCALHOST, audio_port(&answer)))
+        );
+        println!("pass: alice -> baresip: answered, rtp both ways: {flowing:?}");
+
+        // DTMF both ways, as RTP events (RFC 4733).
+        audio.send_dtmf("159#", 100).unwrap();
+        let mut heard = String::new();
+        while heard.len() < 4 {
+            heard.push_str(&carol.event("CALL_DTMF_START").await.param);
+        }
+        assert_eq!(heard, "159#");
+        for digit in ["4", "2", "*"] {
+            carol.command("sndcode", digit).await;
+            let want = audio.stats().dtmf_received.len() + 1;
+            stats_until(&audio, "dtmf from baresip", |s| s.dtmf_received.len() >= want).await;
+        }
+        assert_eq!(audio.stats().dtmf_received, "42*");
+        println!("pass: dtmf both ways (rfc 4733)");
+        // And by SIP INFO (application/dtmf-relay), as JsSIP sends it by default.
+        call.send_dtmf("7").await.unwrap();
+        assert_eq!(carol.event("CALL_DTMF_START").await.param, "7");
+        println!("pass: dtmf by INFO");
+
+        // alice holds: baresip answers recvonly and stops sending; we stop too.
+        call.hold().await.unwrap();
+        audio.set_local_hold(true);
+        let held = until(&mut events, |e| matches!(e, Event::Hold { .. })).await;
+        assert_eq!(
+            held.last(),
+            Some(&Event::Hold {
+                id,
+                originator: Originator::Local
+            })
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (sent, received) = rtp_over(&audio, Duration::from_secs(1)).await;
+        assert_eq!(sent, 0, "alice sent rtp on hold");
+        assert!(received <= 2, "baresip sent {received} packets while held");
+        call.unhold().await.unwrap();
+        audio.set_local_hold(false);
+        let resumed = until(&mut events, |e| matches!(e, Event::Unhold { .. })).await;
+        assert_eq!(
+            resumed.last(),
+            Some(&Event::Unhold {
+                id,
+                originator: Originator::Local
+            })
+        );
+        let before = audio.stats();
+        stats_until(&audio, "rtp after unhold", |s| {
+            s.rtp_sent >= before.rtp_sent + 20 && s.rtp_received >= before.rtp_received + 20
+        })
+        .await;
+        println!("pass: hold/unhold from sansip");
+
+        // carol holds (a sendonly re-INVITE): we stop sending to her, then resume.
+        carol.command("hold", "").await;
+        let held = until(&mut events, |e| matches!(e, Event::Hold { .. })).await;
+        assert_eq!(
+            held.last(),
+            Some(&Event::Hold {
+                id,
+                originator: Originator::Remote
+            }),
+            "{held:?}"
+        );
+        let offer = held
+            .iter()
+            .find_map(|e| match e {
+                Event::Reinvite { sdp: Some(sdp), .. } => Some(sdp.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no re-INVITE offer in {held:?}"));
+        assert!(
+            String::from_utf8_lossy(&offer).contains("a=sendonly"),
+            "{offer:?}"
+        );
+        audio.apply_remote(&offer).unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (sent, _) = rtp_over(&audio, Duration::from_secs(1)).await;
+        assert_eq!(sent, 0, "alice sent rtp to a sendonly peer");
+        carol.command("resume", "").await;
+        let resumed = until(&mut events, |e| matches!(e, Event::Unhold { .. })).await;
+        assert_eq!(
+            resumed.last(),
+            Some(&Event::Unhold {
+                id,
+                originator: Originator::Remote
+            }),
+            "{resumed:?}"
+        );
+        let offer = resumed
+            .iter()
+            .find_map(|e| match e {
+                Event::Reinvite { sdp: Some(sdp), .. } => Some(sdp.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no re-INVITE offer in {resumed:?}"));
+        audio.apply_remote(&offer).unwrap();
+        let before = audio.stats();
+        stats_until(&audio, "rtp after baresip resumed", |s| {
+            s.rtp_sent >= before.rtp_sent + 20 && s.rtp_received >= before.rtp_received + 20
+        })
+        .await;
+        println!("pass: hold/resume from baresip");
+
+        // alice hangs up.
+        call.terminate().await.unwrap();
+        assert_eq!(
+            until(&mut events, ended).await,
+            vec![Event::Ended {
+                id,
+                cause: Cause::Bye,
+                originator: Originator::Local
+            }]
+        );
+        carol.event("CALL_CLOSED").await;
+        let first = audio.close();
+        println!("pass: alice hung up; {first:?}");
+
+        // carol calls alice, who answers with the engine's answer; carol hangs up.
+        carol.command("dial", &format!("sip:alice@{DOMAIN}")).await;
+        let ringing = until(&mut events, |e| matches!(e, Event::NewSession { .. })).await;
+        let Some(Event::NewSession {
+            id,
+            from,
+            sdp: Some(offer),
+            ..
+        }) = ringing.last()
+        else {
+            panic!("{ringing:?}");
+        };
+        assert!(from.contains("sip:carol@sansip.test"), "{from}");
+        let mut audio = media().await;
+        let answer = audio.answer_offer(offer).unwrap();
+        let incoming = alice.session(*id);
+        incoming.answer(answer).await.unwrap();
+        assert_eq!(
+            until(&mut events, |e| matches!(e, Event::Confirmed { .. })).await,
+            vec![Event::Confirmed { id: *id }]
+        );
+        carol.event("CALL_ESTABLISHED").await;
+        let flowing = stats_until(&audio, "rtp both ways", |s| {
+            s.rtp_sent >= 25 && s.rtp_received >= 25
+        })
+        .await;
+        assert_eq!(flowing.codec, Some(Codec::Pcmu));
+        assert_eq!(
+            flowing.remote_rtp,
+            Some(SocketAddr::new(LOCALHOST, audio_port(offer)))
+        );
+        carol.command("hangup", "").await;
+        assert_eq!(
+            until(&mut events, ended).await,
+            vec![Event::Ended {
+                id: *id,
+                cause: Cause::Bye,
+                originator: Originator::Remote
+            }]
+        );
+        let second = audio.close();
+        println!("pass: baresip -> alice: answered, rtp both ways, baresip hung up; {second:?}");
+        alice.stop().await;
+
+        // baresip's own counts agree with ours (loopback: nothing lost, a few in flight).
+        let counts = carol.quit().await;
+        assert_eq!(counts.len(), 2, "baresip's per-call packet counts: {counts:?}");
+        for ((their_sent, their_received), ours) in counts.iter().zip([&first, &second]) {
+            assert!(*their_sent > 0 && *their_received > 0, "{counts:?}");
+            assert!(
+                their_received.abs_diff(ours.rtp_sent) <= 10,
+                "baresip received {their_received}, we sent {}",
+                ours.rtp_sent
+            );
+            assert!(
+                their_sent.abs_diff(ours.rtp_received) <= 10,
+                "baresip sent {their_sent}, we received {}",
+                ours.rtp_received
+            );
+        }
+        println!("pass: baresip counted {counts:?} (sent, received)");
     })
     .await;
 }

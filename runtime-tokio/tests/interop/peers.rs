@@ -40,6 +40,8 @@ pub struct PeerEnv {
     sipp_uas_port: u16,
     ca: PathBuf,
     scenarios: PathBuf,
+    baresip: PathBuf,
+    baresip_port: u16,
     dir: PathBuf,
     restart: String,
 }
@@ -59,8 +61,8 @@ fn port(name: &str) -> u16 {
 pub fn peer_env(test: &str) -> Option<PeerEnv> {
     if std::env::var("SANSIP_INTEROP").as_deref() != Ok("1") {
         println!(
-            "skip: {test}: SANSIP_INTEROP is not 1 (tests/interop/run starts Kamailio, sipp \
-             and baresip and sets it)"
+            "skip: {test}: SANSIP_INTEROP is not 1 (tests/interop/run installs the peers, \
+             starts Kamailio and sets it)"
         );
         return None;
     }
@@ -72,6 +74,8 @@ pub fn peer_env(test: &str) -> Option<PeerEnv> {
         sipp_uas_port: port("SANSIP_INTEROP_SIPP_UAS_PORT"),
         ca: var("SANSIP_INTEROP_CA").into(),
         scenarios: var("SANSIP_INTEROP_SCENARIOS").into(),
+        baresip: var("SANSIP_INTEROP_BARESIP").into(),
+        baresip_port: port("SANSIP_INTEROP_BARESIP_PORT"),
         dir: var("SANSIP_INTEROP_DIR").into(),
         restart: var("SANSIP_INTEROP_RESTART"),
     })
@@ -87,6 +91,36 @@ impl PeerEnv {
             Transport::Tcp => format!("sip:127.0.0.1:{};transport=tcp", self.sip_port),
             Transport::Tls => format!("sip:127.0.0.1:{};transport=tls", self.tls_port),
         }
+    }
+
+    /// Kamailio's UDP and TCP port.
+    pub fn sip_port(&self) -> u16 {
+        self.sip_port
+    }
+
+    /// The run's work directory: peers' configurations and logs go there.
+    pub fn dir(&self) -> &PathBuf {
+        &self.dir
+    }
+
+    /// Where baresip's config and accounts templates are.
+    pub fn baresip_templates(&self) -> &PathBuf {
+        &self.baresip
+    }
+
+    /// baresip's SIP port (UDP).
+    pub fn baresip_sip_port(&self) -> u16 {
+        self.baresip_port
+    }
+
+    /// baresip's ctrl_tcp port (its SIP port + 1 is its TLS port).
+    pub fn baresip_ctrl_port(&self) -> u16 {
+        self.baresip_port + 5
+    }
+
+    /// baresip's RTP port range: the 100 ports after its SIP port, plus 10.
+    pub fn baresip_rtp_ports(&self) -> String {
+        format!("{}-{}", self.baresip_port + 10, self.baresip_port + 109)
     }
 
     /// Runs `test` with a time limit.
@@ -226,10 +260,24 @@ impl Peer {
             .stderr(Stdio::null())
             .spawn()
             .expect("cannot start sipp");
+        Peer::process(&stem, child, vec![messages, errors, screen])
+    }
+
+    /// A process whose `logs` are shown when it fails.
+    pub fn process(name: &str, child: Child, logs: Vec<PathBuf>) -> Peer {
         Peer {
-            name: stem,
+            name: name.to_owned(),
             child: Some(child),
-            logs: vec![messages, errors, screen],
+            logs,
+        }
+    }
+
+    /// No process (what is left after [`Peer::wait_exit`] took it).
+    pub fn none() -> Peer {
+        Peer {
+            name: String::new(),
+            child: None,
+            logs: Vec::new(),
         }
     }
 
@@ -255,10 +303,19 @@ impl Peer {
 
     /// Waits for the process to end and wants it to succeed (sipp: every call passed its
     /// scenario), else panics with its logs.
-    pub async fn wait_success(mut self) {
+    pub async fn wait_success(self) {
+        self.wait(SIPP_LIMIT + Duration::from_secs(5), true).await;
+    }
+
+    /// Waits for the process to end (within 10 s), whatever its status.
+    pub async fn wait_exit(self) {
+        self.wait(Duration::from_secs(10), false).await;
+    }
+
+    async fn wait(mut self, limit: Duration, want_success: bool) {
         let mut child = self.child.take().unwrap();
         let (child, status) = tokio::task::spawn_blocking(move || {
-            let deadline = Instant::now() + SIPP_LIMIT + Duration::from_secs(5);
+            let deadline = Instant::now() + limit;
             loop {
                 if let Some(status) = child.try_wait().unwrap() {
                     return (child, Some(status));
@@ -271,7 +328,7 @@ impl Peer {
         })
         .await
         .unwrap();
-        if status.is_some_and(|s| s.success()) {
+        if status.is_some_and(|s| s.success() || !want_success) {
             return;
         }
         self.child = Some(child);
@@ -282,7 +339,8 @@ impl Peer {
         );
     }
 
-    fn tails(&self) -> String {
+    /// The last lines of the process's logs.
+    pub fn tails(&self) -> String {
         let mut text = String::new();
         for log in &self.logs {
             let content = std::fs::read_to_string(log).unwrap_or_default();
