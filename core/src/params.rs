@@ -1,7 +1,7 @@
 //! `generic-param` lists: `;name[=value]` as in URIs (RFC 3261 §19.1.1) and in header fields
 //! (RFC 3261 §25.1 `generic-param`), parsed lazily and without allocating.
 
-use crate::parse::lex::{eq_ic, is_gen_value, is_token, quoted_string, sws};
+use crate::parse::lex::{eq_ic, quoted_string, run, sws, Class};
 
 /// A parameter list kept as its raw text; iterating parses it.
 ///
@@ -136,12 +136,27 @@ fn split_param(i: &[u8]) -> (Option<Param<'_>>, &[u8]) {
 /// `gen-value = token / host / quoted-string`. `i` starts at the first `;` (or is empty).
 /// Returns the rest after the last parameter and the parameter text (without the first `;`).
 pub fn header_params(i: &[u8]) -> Result<(&[u8], &[u8]), usize> {
+    header_params_find(i, b"").map(|(rest, text, _)| (rest, text))
+}
+
+/// What [`Params::get`] returns: `Some(None)` for a bare `;name`, `Some(Some(value))`, or
+/// `None` when absent.
+pub(crate) type Lookup<'a> = Option<Option<&'a [u8]>>;
+
+/// [`header_params`] that also looks up the parameter named `want` (case-insensitive) on the
+/// way, as [`Params::get`] would find it in the text: `Some(None)` when it has no value,
+/// `None` when absent. (An empty `want` matches nothing.)
+pub(crate) fn header_params_find<'a>(
+    i: &'a [u8],
+    want: &[u8],
+) -> Result<(&'a [u8], &'a [u8], Lookup<'a>), usize> {
     let start_len = i.len();
+    let mut found = None;
     let mut rest = i;
     let mut first: Option<usize> = None;
     let mut last_end = 0usize;
     while let Some(r) = crate::parse::lex::sep(rest, b';') {
-        let name_len = r.iter().take_while(|&&b| is_token(b)).count();
+        let name_len = run(r, Class::TOKEN);
         if name_len == 0 {
             // `;;` or `;` with nothing: RFC 4475 §3.1.2.1.
             return Err(start_len - r.len());
@@ -150,6 +165,11 @@ pub fn header_params(i: &[u8]) -> Result<(&[u8], &[u8]), usize> {
             first = Some(start_len - r.len());
         }
         let mut after = r.get(name_len..).unwrap_or_default();
+        let wanted =
+            found.is_none() && name_len == want.len() && eq_ic(r.get(..name_len).unwrap_or_default(), want);
+        if wanted {
+            found = Some(None);
+        }
         if let Some(v) = crate::parse::lex::sep(after, b'=') {
             let vlen = if v.first() == Some(&b'"') {
                 match quoted_string(v) {
@@ -158,10 +178,13 @@ pub fn header_params(i: &[u8]) -> Result<(&[u8], &[u8]), usize> {
                 }
             } else {
                 // token / host (IPv6 references included).
-                v.iter().take_while(|&&b| is_gen_value(b)).count()
+                run(v, Class::GEN_VALUE)
             };
             if vlen == 0 {
                 return Err(start_len - v.len());
+            }
+            if wanted {
+                found = Some(v.get(..vlen));
             }
             after = v.get(vlen..).unwrap_or_default();
         }
@@ -172,7 +195,7 @@ pub fn header_params(i: &[u8]) -> Result<(&[u8], &[u8]), usize> {
         Some(f) => i.get(f..last_end).unwrap_or_default(),
         None => &[][..],
     };
-    Ok((rest, text))
+    Ok((rest, text, found))
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use core::fmt;
 
 use super::HeaderError;
 use crate::message::HeaderName;
-use crate::params::{header_params, Params};
-use crate::parse::lex::{is_token, is_wsp, quoted_string, sws, unquote};
+use crate::params::{header_params_find, Params};
+use crate::parse::lex::{is_wsp, quoted_string, run, sws, unquote, Class};
 use crate::uri::{Uri, UriContext};
 
 /// The parts of one `name-addr` / `addr-spec` element, as slices of the input.
@@ -18,6 +18,8 @@ pub(crate) struct Parts<'a> {
     pub(crate) display: Option<&'a [u8]>,
     pub(crate) uri: &'a [u8],
     pub(crate) params: Params<'a>,
+    /// The `tag` parameter, as `params.get("tag")` gives it (found while checking them).
+    pub(crate) tag: Option<Option<&'a [u8]>>,
 }
 
 /// Scans one element at the start of `i` (leading SWS allowed). Returns it and the bytes used
@@ -59,12 +61,13 @@ pub(crate) fn scan(i: &[u8]) -> Result<(Parts<'_>, usize), usize> {
         }
         (uri, after)
     };
-    let (rest, params) = header_params(r).map_err(|off| at(r) + off)?;
+    let (rest, params, tag) = header_params_find(r, b"tag").map_err(|off| at(r) + off)?;
     Ok((
         Parts {
             display,
             uri,
             params: Params::new(params),
+            tag,
         },
         at(rest),
     ))
@@ -76,7 +79,7 @@ fn token_display(r: &[u8]) -> Option<(&[u8], &[u8])> {
     let mut k = 0;
     let mut last_token_end = 0;
     loop {
-        let t = r.get(k..)?.iter().take_while(|&&b| is_token(b)).count();
+        let t = run(r.get(k..)?, Class::TOKEN);
         if t == 0 {
             break;
         }

@@ -2,7 +2,7 @@
 
 use super::HeaderError;
 use crate::message::HeaderName;
-use crate::params::{header_params, Params};
+use crate::params::{header_params_find, Params};
 use crate::parse::lex::{self, sep, sws};
 use crate::uri::{parse_host, HostKind};
 
@@ -99,19 +99,18 @@ impl<'a> Via<'a> {
 /// Scans one via-parm at the start of `i`: returns it and the bytes used, or the offset of the
 /// first error.
 pub(crate) fn scan(i: &[u8]) -> Result<(Via<'_>, usize), usize> {
+    scan_with_branch(i).map(|(v, used, _)| (v, used))
+}
+
+/// [`scan`], also giving the `branch` parameter as [`Via::branch`] would (found while the
+/// parameters are checked, so they are not walked twice).
+#[allow(clippy::type_complexity)]
+pub(crate) fn scan_with_branch(i: &[u8]) -> Result<(Via<'_>, usize, Option<&[u8]>), usize> {
     let at = |r: &[u8]| i.len() - r.len();
-    let r = sws(i);
-    // sent-protocol = protocol-name SLASH protocol-version SLASH transport (SLASH = SWS "/" SWS)
-    let (r, protocol) = lex::token(r).map_err(|_| at(r))?;
-    let r = sep(r, b'/').ok_or(at(r))?;
-    let (r, version) = lex::token(r).map_err(|_| at(r))?;
-    let r = sep(r, b'/').ok_or(at(r))?;
-    let (r, transport) = lex::token(r).map_err(|_| at(r))?;
-    // LWS sent-by
-    let r2 = sws(r);
-    if r2.len() == r.len() {
-        return Err(at(r));
-    }
+    let ((protocol, version, transport), r2) = match sent_protocol_fast(i) {
+        Some(v) => v,
+        None => sent_protocol(i)?,
+    };
     let (kind, hlen) = parse_host(r2).ok_or(at(r2))?;
     let host = r2.get(..hlen).unwrap_or_default();
     let mut r = r2.get(hlen..).unwrap_or_default();
@@ -121,7 +120,7 @@ pub(crate) fn scan(i: &[u8]) -> Result<(Via<'_>, usize), usize> {
         port = Some(u16::try_from(n).map_err(|_| at(p))?);
         r = rest;
     }
-    let (rest, params) = header_params(r).map_err(|off| at(r) + off)?;
+    let (rest, params, branch) = header_params_find(r, b"branch").map_err(|off| at(r) + off)?;
     Ok((
         Via {
             protocol,
@@ -133,7 +132,45 @@ pub(crate) fn scan(i: &[u8]) -> Result<(Via<'_>, usize), usize> {
             params: Params::new(params),
         },
         at(rest),
+        branch.flatten(),
     ))
+}
+
+/// `sent-protocol LWS` in full (RFC 3261 §20.42): `protocol-name SLASH protocol-version SLASH
+/// transport`, with `SLASH = SWS "/" SWS` and line folding anywhere. Returns the three tokens
+/// and the rest at the sent-by, or the offset of the error in `i`.
+#[allow(clippy::type_complexity)]
+fn sent_protocol(i: &[u8]) -> Result<((&[u8], &[u8], &[u8]), &[u8]), usize> {
+    let at = |r: &[u8]| i.len() - r.len();
+    let r = sws(i);
+    let (r, protocol) = lex::token(r).map_err(|_| at(r))?;
+    let r = sep(r, b'/').ok_or(at(r))?;
+    let (r, version) = lex::token(r).map_err(|_| at(r))?;
+    let r = sep(r, b'/').ok_or(at(r))?;
+    let (r, transport) = lex::token(r).map_err(|_| at(r))?;
+    // LWS sent-by
+    let r2 = sws(r);
+    if r2.len() == r.len() {
+        return Err(at(r));
+    }
+    Ok(((protocol, version, transport), r2))
+}
+
+/// The common shape of [`sent_protocol`]: `SIP/2.0/` then a transport token and one SP before
+/// a sent-by that does not start with whitespace. `None` when the value has any other shape
+/// (the full grammar then decides); when it answers, it answers as the full grammar does.
+#[allow(clippy::type_complexity)]
+#[inline]
+fn sent_protocol_fast(i: &[u8]) -> Option<((&[u8], &[u8], &[u8]), &[u8])> {
+    let rest = i.strip_prefix(b"SIP/2.0/")?;
+    let tlen = lex::run(rest, lex::Class::TOKEN);
+    let (transport, after) = rest.split_at(tlen);
+    match after {
+        [b' ', next, ..] if tlen > 0 && !matches!(next, b' ' | b'\t' | b'\r' | b'\n') => {
+            Some(((i.get(..3)?, i.get(4..7)?, transport), after.get(1..)?))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -168,6 +205,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.rport(), Some(None));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// Whenever the `SIP/2.0/` fast path answers, the full grammar answers the same, on
+        /// generated Via values and on mutations of them.
+        #[test]
+        fn sent_protocol_fast_path_agrees(
+            transport in "[A-Za-z]{0,4}|[ \t/;]",
+            gap in "( |  |\t| \r\n |\r\n|)",
+            host in "[a-z0-9.:\\[\\]-]{0,12}",
+            tail in "(;branch=z9hG4bK[a-z0-9]{0,6})?( ;rport)?",
+            flip in proptest::option::of((0usize..40, proptest::prelude::any::<u8>())),
+        ) {
+            let mut v = alloc::format!("SIP/2.0/{transport}{gap}{host}{tail}").into_bytes();
+            if let Some((at, b)) = flip {
+                if let Some(x) = v.get_mut(at) {
+                    *x = b;
+                }
+            }
+            if let Some(fast) = sent_protocol_fast(&v) {
+                proptest::prop_assert_eq!(Ok(fast), sent_protocol(&v));
+            }
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ macro_rules! header_names {
             Other,
         }
 
-        #[cfg(test)]
+        /// Every known header: variant, long name, compact form (0 when none).
         const ALL: &[(HeaderName, &str, u8)] = &[
             $((HeaderName::$variant, $name, header_names!(@c $($compact)?)),)*
         ];
@@ -116,86 +116,113 @@ header_names! {
 /// The longest known header name (`Authentication-Info`, ...).
 const MAX_KNOWN_LEN: usize = 19;
 
+/// A known name in the lookup table: its lower-cased bytes as three little-endian words
+/// (zero-padded) and its length.
+#[derive(Clone, Copy)]
+struct Slot {
+    key: [u64; 3],
+    len: u8,
+    name: HeaderName,
+}
+
+/// Slots in the open-addressing table (a power of two, about three times the names).
+const SLOTS: usize = 256;
+
+#[allow(clippy::indexing_slicing)] // const context: k < 24 and k < s.len() by the loop bound
+const fn const_key(s: &[u8]) -> [u64; 3] {
+    let mut b = [0u8; 24];
+    let mut k = 0;
+    while k < s.len() && k < 24 {
+        b[k] = s[k].to_ascii_lowercase();
+        k += 1;
+    }
+    [
+        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+        u64::from_le_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]]),
+        u64::from_le_bytes([b[16], b[17], b[18], b[19], b[20], b[21], b[22], b[23]]),
+    ]
+}
+
+#[inline]
+const fn slot_of(key: &[u64; 3], len: usize) -> usize {
+    let h = (key[0] ^ key[1].rotate_left(21) ^ key[2].rotate_left(42) ^ len as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 56) as usize
+}
+
+#[allow(clippy::indexing_slicing)] // const context: slots are masked into the table
+const fn insert(t: &mut [Slot; SLOTS], s: &[u8], name: HeaderName) {
+    let key = const_key(s);
+    let mut h = slot_of(&key, s.len());
+    while t[h].len != 0 {
+        h = (h + 1) & (SLOTS - 1);
+    }
+    t[h] = Slot {
+        key,
+        len: s.len() as u8,
+        name,
+    };
+}
+
+#[allow(clippy::indexing_slicing)] // const context: k < ALL.len() by the loop bound
+const fn build_lookup() -> [Slot; SLOTS] {
+    let empty = Slot {
+        key: [0; 3],
+        len: 0,
+        name: HeaderName::Other,
+    };
+    let mut t = [empty; SLOTS];
+    let mut k = 0;
+    while k < ALL.len() {
+        let (name, long, compact) = ALL[k];
+        insert(&mut t, long.as_bytes(), name);
+        if compact != 0 {
+            insert(&mut t, &[compact], name);
+        }
+        k += 1;
+    }
+    t
+}
+
+/// Long and compact names, lower-cased, hashed by their words and length.
+static LOOKUP: [Slot; SLOTS] = build_lookup();
+
 impl HeaderName {
     /// Classifies a header name as written (any case, long or compact form).
     #[inline]
     pub fn from_bytes(name: &[u8]) -> HeaderName {
-        // Lower-case into a stack buffer, then one `match` on the bytes: the compiler turns it
-        // into a switch on the length and a few comparisons.
-        let mut buf = [0u8; MAX_KNOWN_LEN];
-        let Some(dst) = buf.get_mut(..name.len()) else {
+        Self::from_prefix(name, name.len())
+    }
+
+    /// Classifies the header name made of the first `len` bytes of `line` (the parser passes
+    /// the whole line, so the words are loaded without copying the name out).
+    #[inline]
+    pub(crate) fn from_prefix(line: &[u8], len: usize) -> HeaderName {
+        use crate::parse::swar::{keep, load, lower};
+        if len == 0 || len > MAX_KNOWN_LEN || len > line.len() {
             return HeaderName::Other;
+        }
+        // Lower-case eight bytes at a time; the bytes past the name are zeroed, as in the table.
+        let word = |at: usize| {
+            if len <= at {
+                0
+            } else {
+                lower(keep(load(line, at), len - at))
+            }
         };
-        for (d, s) in dst.iter_mut().zip(name) {
-            *d = s.to_ascii_lowercase();
+        let key = [word(0), word(8), word(16)];
+        let mut h = slot_of(&key, len);
+        // The table is at most a third full, so an empty slot ends every probe sequence.
+        while let Some(slot) = LOOKUP.get(h) {
+            if slot.len == 0 {
+                break;
+            }
+            if usize::from(slot.len) == len && slot.key == key {
+                return slot.name;
+            }
+            h = (h + 1) & (SLOTS - 1);
         }
-        match &*dst {
-            b"accept" => HeaderName::Accept,
-            b"accept-contact" | b"a" => HeaderName::AcceptContact,
-            b"accept-encoding" => HeaderName::AcceptEncoding,
-            b"accept-language" => HeaderName::AcceptLanguage,
-            b"alert-info" => HeaderName::AlertInfo,
-            b"allow" => HeaderName::Allow,
-            b"allow-events" | b"u" => HeaderName::AllowEvents,
-            b"authentication-info" => HeaderName::AuthenticationInfo,
-            b"authorization" => HeaderName::Authorization,
-            b"call-id" | b"i" => HeaderName::CallId,
-            b"call-info" => HeaderName::CallInfo,
-            b"contact" | b"m" => HeaderName::Contact,
-            b"content-disposition" => HeaderName::ContentDisposition,
-            b"content-encoding" | b"e" => HeaderName::ContentEncoding,
-            b"content-language" => HeaderName::ContentLanguage,
-            b"content-length" | b"l" => HeaderName::ContentLength,
-            b"content-type" | b"c" => HeaderName::ContentType,
-            b"cseq" => HeaderName::CSeq,
-            b"date" => HeaderName::Date,
-            b"error-info" => HeaderName::ErrorInfo,
-            b"event" | b"o" => HeaderName::Event,
-            b"expires" => HeaderName::Expires,
-            b"from" | b"f" => HeaderName::From,
-            b"identity" | b"y" => HeaderName::Identity,
-            b"in-reply-to" => HeaderName::InReplyTo,
-            b"max-forwards" => HeaderName::MaxForwards,
-            b"mime-version" => HeaderName::MimeVersion,
-            b"min-expires" => HeaderName::MinExpires,
-            b"min-se" => HeaderName::MinSe,
-            b"organization" => HeaderName::Organization,
-            b"path" => HeaderName::Path,
-            b"priority" => HeaderName::Priority,
-            b"privacy" => HeaderName::Privacy,
-            b"proxy-authenticate" => HeaderName::ProxyAuthenticate,
-            b"proxy-authorization" => HeaderName::ProxyAuthorization,
-            b"proxy-require" => HeaderName::ProxyRequire,
-            b"rack" => HeaderName::RAck,
-            b"reason" => HeaderName::Reason,
-            b"record-route" => HeaderName::RecordRoute,
-            b"referred-by" | b"b" => HeaderName::ReferredBy,
-            b"refer-to" | b"r" => HeaderName::ReferTo,
-            b"reject-contact" | b"j" => HeaderName::RejectContact,
-            b"replaces" => HeaderName::Replaces,
-            b"reply-to" => HeaderName::ReplyTo,
-            b"request-disposition" | b"d" => HeaderName::RequestDisposition,
-            b"require" => HeaderName::Require,
-            b"retry-after" => HeaderName::RetryAfter,
-            b"route" => HeaderName::Route,
-            b"rseq" => HeaderName::RSeq,
-            b"server" => HeaderName::Server,
-            b"service-route" => HeaderName::ServiceRoute,
-            b"session-expires" | b"x" => HeaderName::SessionExpires,
-            b"sip-etag" => HeaderName::SipEtag,
-            b"sip-if-match" => HeaderName::SipIfMatch,
-            b"subject" | b"s" => HeaderName::Subject,
-            b"subscription-state" => HeaderName::SubscriptionState,
-            b"supported" | b"k" => HeaderName::Supported,
-            b"timestamp" => HeaderName::Timestamp,
-            b"to" | b"t" => HeaderName::To,
-            b"unsupported" => HeaderName::Unsupported,
-            b"user-agent" => HeaderName::UserAgent,
-            b"via" | b"v" => HeaderName::Via,
-            b"warning" => HeaderName::Warning,
-            b"www-authenticate" => HeaderName::WwwAuthenticate,
-            _ => HeaderName::Other,
-        }
+        HeaderName::Other
     }
 
     /// True for headers whose value is a comma-separated list that may be split across
@@ -239,6 +266,46 @@ impl HeaderName {
 mod tests {
     use super::*;
 
+    /// The lookup this module had before the hash table: lower-case, then match.
+    fn reference_from_bytes(name: &[u8]) -> HeaderName {
+        let lower = name.to_ascii_lowercase();
+        ALL.iter()
+            .find(|(_, long, compact)| {
+                long.to_ascii_lowercase().as_bytes() == &lower[..] || (*compact != 0 && lower == [*compact])
+            })
+            .map_or(HeaderName::Other, |(h, _, _)| *h)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        /// The table lookup and a plain comparison agree on known names with their case and
+        /// bytes mutated, and on arbitrary bytes.
+        #[test]
+        fn lookup_agrees_with_reference(
+            k in 0..ALL.len(),
+            flips in proptest::collection::vec((0usize..24, proptest::prelude::any::<u8>()), 0..3),
+            upper in proptest::prelude::any::<u32>(),
+            raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..22),
+        ) {
+            let mut name = ALL[k].1.as_bytes().to_vec();
+            for (i, b) in name.iter_mut().enumerate() {
+                if upper >> (i % 32) & 1 == 1 {
+                    *b = b.to_ascii_uppercase();
+                }
+            }
+            for (at, b) in flips {
+                if let Some(x) = name.get_mut(at) {
+                    *x = b;
+                }
+            }
+            proptest::prop_assert_eq!(HeaderName::from_bytes(&name), reference_from_bytes(&name));
+            proptest::prop_assert_eq!(HeaderName::from_bytes(&raw), reference_from_bytes(&raw));
+            let mut line = name.clone();
+            line.extend_from_slice(b": value");
+            proptest::prop_assert_eq!(HeaderName::from_prefix(&line, name.len()), reference_from_bytes(&name));
+        }
+    }
+
     #[test]
     fn compact_and_case() {
         for (c, h) in [
@@ -265,6 +332,18 @@ mod tests {
         }
         assert_eq!(HeaderName::from_bytes(b"cAll-iD"), HeaderName::CallId);
         assert_eq!(HeaderName::from_bytes(b"C%6Fntact"), HeaderName::Other);
+        // Bytes that only look like a name once bit 5 is set are not that name.
+        assert_eq!(HeaderName::from_bytes(b"call\rid"), HeaderName::Other);
+        assert_eq!(HeaderName::from_bytes(b"VIA\0"), HeaderName::Other);
+        assert_eq!(HeaderName::from_bytes(b""), HeaderName::Other);
+        assert_eq!(HeaderName::from_bytes(b"authentication-infox"), HeaderName::Other);
+        // The parser's form reads the name at the start of a longer line.
+        assert_eq!(HeaderName::from_prefix(b"Via: SIP/2.0/UDP h", 3), HeaderName::Via);
+        assert_eq!(
+            HeaderName::from_prefix(b"Content-Lengthy", 14),
+            HeaderName::ContentLength
+        );
+        assert_eq!(HeaderName::from_prefix(b"v", 2), HeaderName::Other);
         assert_eq!(HeaderName::CallId.as_str(), "Call-ID");
         assert_eq!(HeaderName::Via.compact(), Some('v'));
         assert_eq!(HeaderName::CSeq.compact(), None);

@@ -11,6 +11,7 @@ mod error;
 mod framer;
 pub mod lex;
 mod start_line;
+pub(crate) mod swar;
 
 pub use error::{ParseError, ParseErrorKind};
 pub use framer::{Frame, FrameError, StreamFramer};
@@ -20,7 +21,7 @@ use bytes::Bytes;
 
 use crate::header::{cseq, name_addr, via};
 use crate::message::{Essentials, Field, HeaderName, Headers, Message, Request, Response, Span};
-use lex::{is_token, is_word, is_wsp};
+use lex::{is_wsp, Class};
 use start_line::StartLine;
 
 /// How the message arrived, which decides how its body is delimited (RFC 3261 §18.3).
@@ -147,27 +148,22 @@ pub fn parse_message(data: Bytes, framing: Framing, limits: &Limits) -> Result<M
             pos = next;
             continue;
         }
-        let name_len = line.iter().take_while(|&&b| is_token(b)).count();
+        let name_len = lex::run(line, Class::TOKEN);
         if name_len == 0 {
             return Err(ParseError::at(K::HeaderLine, pos));
         }
         // HCOLON = *( SP / HTAB ) ":" SWS (RFC 3261 §25.1)
-        let after_name = line.get(name_len..).unwrap_or_default();
-        let ws = after_name.iter().take_while(|&&b| is_wsp(b)).count();
-        if after_name.get(ws) != Some(&b':') {
-            return Err(ParseError::at(K::HeaderLine, pos + name_len + ws));
-        }
-        let vstart_rel = name_len + ws + 1;
-        let lead = line
-            .get(vstart_rel..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&b| is_wsp(b))
-            .count();
-        let vstart = pos + vstart_rel + lead;
-        let vend = (end - trailing_wsp(line)).max(vstart);
-        let name = line.get(..name_len).unwrap_or_default();
-        let kind = HeaderName::from_bytes(name);
+        let vstart_rel = match line.get(name_len..) {
+            // The usual `Name: value`.
+            Some([b':', b' ', v, ..]) if !is_wsp(*v) => name_len + 2,
+            _ => value_start(line, name_len).map_err(|at| ParseError::at(K::HeaderLine, pos + at))?,
+        };
+        let vstart = pos + vstart_rel;
+        let vend = match line.last() {
+            Some(&b) if is_wsp(b) => (end - trailing_wsp(line)).max(vstart),
+            _ => end.max(vstart),
+        };
+        let kind = HeaderName::from_prefix(line, name_len);
         let first_length = kind == HeaderName::ContentLength && !seen_length;
         seen_length |= first_length;
         if fields.len() >= limits.max_headers + usize::from(seen_length) && !first_length {
@@ -226,6 +222,24 @@ pub fn parse_message(data: Bytes, framing: Framing, limits: &Limits) -> Result<M
     })
 }
 
+/// Where the value of a header line starts, after `HCOLON` and the whitespace that follows;
+/// `line` starts with a `name_len`-byte name. Returns the offset of the bad byte otherwise.
+fn value_start(line: &[u8], name_len: usize) -> Result<usize, usize> {
+    let after_name = line.get(name_len..).unwrap_or_default();
+    let ws = after_name.iter().take_while(|&&b| is_wsp(b)).count();
+    if after_name.get(ws) != Some(&b':') {
+        return Err(name_len + ws);
+    }
+    let vstart_rel = name_len + ws + 1;
+    let lead = line
+        .get(vstart_rel..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| is_wsp(b))
+        .count();
+    Ok(vstart_rel + lead)
+}
+
 fn trailing_wsp(line: &[u8]) -> usize {
     line.iter().rev().take_while(|&&b| is_wsp(b)).count()
 }
@@ -243,14 +257,14 @@ fn check_headers(buf: &[u8], fields: &[Field]) -> Result<Essentials, ParseError>
                 // Via = 1#via-parm (RFC 3261 §20.42): every element must parse.
                 let mut rest = value;
                 loop {
-                    let (v, used) =
-                        via::scan(rest).map_err(|at| bad(HeaderName::Via, offset_in(value, rest) + at))?;
+                    let (v, used, branch) = via::scan_with_branch(rest)
+                        .map_err(|at| bad(HeaderName::Via, offset_in(value, rest) + at))?;
                     if !seen_via {
                         seen_via = true;
                         e.via_transport = Some(span_of(buf, v.transport));
                         e.via_host = Some(span_of(buf, v.host));
                         e.via_port = v.port;
-                        e.via_branch = v.params.get("branch").flatten().map(|b| span_of(buf, b));
+                        e.via_branch = branch.map(|b| span_of(buf, b));
                     }
                     rest = rest.get(used..).unwrap_or_default();
                     match lex::sep(rest, b',') {
@@ -272,22 +286,22 @@ fn check_headers(buf: &[u8], fields: &[Field]) -> Result<Essentials, ParseError>
                     &mut e.to_tag
                 };
                 if slot.is_none() {
-                    *slot = na.params.get("tag").flatten().map(|t| span_of(buf, t));
+                    *slot = na.tag.flatten().map(|t| span_of(buf, t));
                 }
             }
             HeaderName::CallId => {
                 // callid = word [ "@" word ] (RFC 3261 §25.1)
-                let ok = match value.iter().position(|&b| b == b'@') {
-                    Some(at) => {
-                        let (a, b) = value.split_at(at);
-                        let b = b.get(1..).unwrap_or_default();
-                        !a.is_empty()
-                            && !b.is_empty()
-                            && a.iter().all(|&c| is_word(c))
-                            && b.iter().all(|&c| is_word(c))
-                    }
-                    None => !value.is_empty() && value.iter().all(|&c| is_word(c)),
-                };
+                // '@' is not a word character, so the first run ends at it or at a bad byte.
+                let a = lex::run(value, Class::WORD);
+                let ok = a > 0
+                    && match value.get(a) {
+                        None => true,
+                        Some(b'@') => {
+                            let b = lex::run(value.get(a + 1..).unwrap_or_default(), Class::WORD);
+                            b > 0 && a + 1 + b == value.len()
+                        }
+                        Some(_) => false,
+                    };
                 if !ok {
                     return Err(bad(HeaderName::CallId, 0));
                 }

@@ -81,7 +81,7 @@ pub(crate) fn parse(
     }
 
     // Request-Line = Method SP Request-URI SP SIP-Version CRLF, single spaces (RFC 4475 §3.1.2.9)
-    let mlen = line.iter().take_while(|&&b| lex::is_token(b)).count();
+    let mlen = lex::run(line, lex::Class::TOKEN);
     if mlen == 0 {
         return Err(ParseError::at(K::StartLine, start));
     }

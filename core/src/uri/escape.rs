@@ -3,6 +3,8 @@
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
+use crate::parse::lex::{run, Class};
+
 fn hex_val(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
@@ -32,6 +34,27 @@ pub(crate) fn escaped_run(i: &[u8], allowed: impl Fn(u8) -> bool) -> Result<usiz
         }
     }
     Ok(k)
+}
+
+/// [`escaped_run`] for `allowed = c or also`, where neither holds `%`: whole runs of `c` are
+/// skipped eight bytes at a time ([`run`]).
+#[inline]
+pub(crate) fn escaped_class_run(i: &[u8], c: Class, also: impl Fn(u8) -> bool) -> Result<usize, usize> {
+    let mut k = 0;
+    loop {
+        k += run(i.get(k..).unwrap_or_default(), c);
+        match i.get(k) {
+            Some(b'%') => match (
+                i.get(k + 1).copied().and_then(hex_val),
+                i.get(k + 2).copied().and_then(hex_val),
+            ) {
+                (Some(_), Some(_)) => k += 3,
+                _ => return Err(k),
+            },
+            Some(&b) if also(b) => k += 1,
+            _ => return Ok(k),
+        }
+    }
 }
 
 /// Decodes `%HH` escapes once (RFC 3261 §19.1.2): `%2541` becomes `%41`, never `A`; `%00`

@@ -43,6 +43,36 @@ const fn host_table() -> [u8; 256] {
 
 static HOST: [u8; 256] = host_table();
 
+#[inline]
+fn host_class(b: u8) -> u8 {
+    // A u8 always indexes a 256-entry table.
+    HOST.get(usize::from(b)).copied().unwrap_or(0)
+}
+
+/// Length of the run of alphanumerics, '-' and '.' at the start of `i`, unrolled as
+/// [`lex::run`](crate::parse::lex::run).
+#[inline]
+fn host_run(i: &[u8]) -> usize {
+    let mut k = 0;
+    let mut chunks = i.chunks_exact(8);
+    for chunk in &mut chunks {
+        let Ok(&[b0, b1, b2, b3, b4, b5, b6, b7]) = <&[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        for (n, b) in [b0, b1, b2, b3, b4, b5, b6, b7].into_iter().enumerate() {
+            if host_class(b) == 0 {
+                return k + n;
+            }
+        }
+        k += 8;
+    }
+    k + chunks
+        .remainder()
+        .iter()
+        .take_while(|&&b| host_class(b) != 0)
+        .count()
+}
+
 /// Length of the host at the start of `i` and its kind, or `None` when `i` does not start
 /// with a valid host. Stops at the first byte that cannot continue the host.
 pub fn parse_host(i: &[u8]) -> Option<(HostKind, usize)> {
@@ -51,10 +81,7 @@ pub fn parse_host(i: &[u8]) -> Option<(HostKind, usize)> {
         let inner = i.get(1..close)?;
         return valid_ipv6(inner).then_some((HostKind::Ipv6, close + 1));
     }
-    let len = i
-        .iter()
-        .take_while(|&&b| HOST.get(usize::from(b)).copied().unwrap_or(0) != 0)
-        .count();
+    let len = host_run(i);
     let text = i.get(..len)?;
     let first = *text.first()?;
     if first.is_ascii_digit() && ipv4_len(text) == Some(len) {
@@ -67,26 +94,33 @@ pub fn parse_host(i: &[u8]) -> Option<(HostKind, usize)> {
 /// the top label starts with a letter (RFC 3261 §25.1). So `1.2.3.444` is not a host.
 /// `t` holds only alphanumerics, `-` and `.`.
 fn valid_hostname(t: &[u8]) -> bool {
+    use crate::parse::swar::{eq_mask, first, load};
     let t = t.strip_suffix(b".").unwrap_or(t);
-    let (Some(first), Some(last)) = (t.first(), t.last()) else {
+    let (Some(&head), Some(&last)) = (t.first(), t.last()) else {
         return false;
     };
-    if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
+    if host_class(head) & ALNUM == 0 || host_class(last) & ALNUM == 0 {
         return false;
     }
     // Around every dot: an alphanumeric on both sides (no empty label, no label starting or
-    // ending with '-').
+    // ending with '-'). The dots are found eight bytes at a time.
+    let alnum = |p: Option<usize>| {
+        p.and_then(|p| t.get(p))
+            .is_some_and(|&b| host_class(b) & ALNUM != 0)
+    };
     let mut top_start = 0;
-    let mut k = 0;
-    while let Some(dot) = t.get(k..).and_then(|r| r.iter().position(|&b| b == b'.')) {
-        let at = k + dot;
-        let before = at.checked_sub(1).and_then(|p| t.get(p));
-        let after = t.get(at + 1);
-        if !before.is_some_and(u8::is_ascii_alphanumeric) || !after.is_some_and(u8::is_ascii_alphanumeric) {
-            return false;
+    let mut at = 0;
+    while at < t.len() {
+        let mut dots = eq_mask(load(t, at), b'.');
+        while dots != 0 {
+            let d = at + first(dots);
+            if !alnum(d.checked_sub(1)) || !alnum(Some(d + 1)) {
+                return false;
+            }
+            top_start = d + 1;
+            dots &= dots - 1;
         }
-        top_start = at + 1;
-        k = at + 1;
+        at += 8;
     }
     t.get(top_start).is_some_and(u8::is_ascii_alphabetic)
 }
@@ -177,6 +211,67 @@ fn valid_ipv6(t: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-at-a-time implementation this module had before the eight-byte scans, kept as
+    /// the reference they must agree with.
+    fn reference_parse_host(i: &[u8]) -> Option<(HostKind, usize)> {
+        if i.first() == Some(&b'[') {
+            let close = i.iter().position(|&b| b == b']')?;
+            let inner = i.get(1..close)?;
+            return valid_ipv6(inner).then_some((HostKind::Ipv6, close + 1));
+        }
+        let len = i.iter().take_while(|&&b| host_class(b) != 0).count();
+        let text = i.get(..len)?;
+        let first = *text.first()?;
+        if first.is_ascii_digit() && ipv4_len(text) == Some(len) {
+            return Some((HostKind::Ipv4, len));
+        }
+        reference_valid_hostname(text).then_some((HostKind::Domain, len))
+    }
+
+    fn reference_valid_hostname(t: &[u8]) -> bool {
+        let t = t.strip_suffix(b".").unwrap_or(t);
+        let (Some(first), Some(last)) = (t.first(), t.last()) else {
+            return false;
+        };
+        if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
+            return false;
+        }
+        let mut top_start = 0;
+        let mut k = 0;
+        while let Some(dot) = t.get(k..).and_then(|r| r.iter().position(|&b| b == b'.')) {
+            let at = k + dot;
+            let before = at.checked_sub(1).and_then(|p| t.get(p));
+            let after = t.get(at + 1);
+            if !before.is_some_and(u8::is_ascii_alphanumeric) || !after.is_some_and(u8::is_ascii_alphanumeric)
+            {
+                return false;
+            }
+            top_start = at + 1;
+            k = at + 1;
+        }
+        t.get(top_start).is_some_and(u8::is_ascii_alphabetic)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// The eight-byte scans and the reference agree on host-shaped text (labels of letters,
+        /// digits and hyphens, dots, an occasional other byte) and on arbitrary bytes.
+        #[test]
+        fn scan_agrees_with_reference(s in "[a-cA-C0-9.\\-:;>]{0,40}", raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24)) {
+            proptest::prop_assert_eq!(parse_host(s.as_bytes()), reference_parse_host(s.as_bytes()), "{:?}", s);
+            proptest::prop_assert_eq!(parse_host(&raw), reference_parse_host(&raw));
+        }
+
+        #[test]
+        fn scan_agrees_on_dotted_numbers(parts in proptest::collection::vec("[0-9]{1,4}|[a-z][a-z0-9-]{0,3}|-|", 1..6), dot in proptest::prelude::any::<bool>()) {
+            let mut s = parts.join(".");
+            if dot {
+                s.push('.');
+            }
+            proptest::prop_assert_eq!(parse_host(s.as_bytes()), reference_parse_host(s.as_bytes()), "{:?}", s);
+        }
+    }
 
     #[test]
     fn jssip_host_cases() {

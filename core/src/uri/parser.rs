@@ -3,9 +3,9 @@
 
 use bytes::Bytes;
 
-use super::escape::escaped_run;
+use super::escape::{escaped_class_run, escaped_run};
 use super::{parse_host, Range, Scheme, Uri, UriContext, UriError, UriErrorKind, MAX_URI_LEN};
-use crate::parse::lex::{eq_ic, is_header_char, is_param_char, is_password_char, is_user_char};
+use crate::parse::lex::{eq_ic, Class};
 
 impl Uri {
     /// Parses the longest URI at the start of `i`. The returned `Uri` has an empty `raw`;
@@ -81,7 +81,7 @@ impl Uri {
         let rest = i.get(pos..).unwrap_or_default();
         // userinfo = ( user / telephone-subscriber ) [ ":" password ] "@": present when an '@'
         // comes before any byte that cannot be in userinfo (the user may hold ';' '?' '/').
-        let ui_len = match escaped_run(rest, |b| is_user_char(b) || b == b':') {
+        let ui_len = match escaped_class_run(rest, Class::USER, |b| b == b':') {
             Ok(n) => n,
             Err(n) => n,
         };
@@ -92,7 +92,7 @@ impl Uri {
                 None => (ui_len, false),
             };
             let user = ui.get(..user_len).unwrap_or_default();
-            match escaped_run(user, is_user_char) {
+            match escaped_class_run(user, Class::USER, |_| false) {
                 Ok(n) if n == user.len() && n > 0 => {}
                 Ok(n) => return err(UriErrorKind::UserInfo, pos + n),
                 Err(n) => return err(UriErrorKind::Escape, pos + n),
@@ -100,7 +100,7 @@ impl Uri {
             self.user = Some(Range::new(pos, pos + user_len));
             if has_pw {
                 let pw = ui.get(user_len + 1..).unwrap_or_default();
-                match escaped_run(pw, is_password_char) {
+                match escaped_class_run(pw, Class::PASSWORD, |_| false) {
                     Ok(n) if n == pw.len() => {}
                     Ok(n) => return err(UriErrorKind::UserInfo, pos + user_len + 1 + n),
                     Err(n) => return err(UriErrorKind::Escape, pos + user_len + 1 + n),
@@ -140,14 +140,14 @@ impl Uri {
         if ctx == UriContext::AddrSpec {
             return Ok(pos);
         }
-        pos = self.parse_params(i, pos, is_param_char)?;
+        pos = self.parse_params(i, pos, |_| false)?;
         // headers = "?" header *( "&" header ); hname = 1*(...), hvalue = *(...)
         if i.get(pos) == Some(&b'?') {
             let start = pos + 1;
             pos = start;
             loop {
                 let seg = i.get(pos..).unwrap_or_default();
-                let n = escaped_run(seg, |b| is_header_char(b) || b == b'=').map_err(|n| UriError {
+                let n = escaped_class_run(seg, Class::HEADER, |b| b == b'=').map_err(|n| UriError {
                     kind: UriErrorKind::Escape,
                     offset: pos + n,
                 })?;
@@ -168,16 +168,19 @@ impl Uri {
         Ok(pos)
     }
 
-    /// `*( ";" pname [ "=" pvalue ] )` with 1*`allowed`-or-escaped names and values.
-    fn parse_params(&mut self, i: &[u8], mut pos: usize, allowed: fn(u8) -> bool) -> Result<usize, UriError> {
+    /// `*( ";" pname [ "=" pvalue ] )` with 1*(`paramchar` or `also`)-or-escaped names and
+    /// values.
+    fn parse_params(&mut self, i: &[u8], mut pos: usize, also: fn(u8) -> bool) -> Result<usize, UriError> {
         let start = pos + 1;
         let mut any = false;
         while i.get(pos) == Some(&b';') {
             any = true;
             pos += 1;
-            let n = escaped_run(i.get(pos..).unwrap_or_default(), allowed).map_err(|n| UriError {
-                kind: UriErrorKind::Escape,
-                offset: pos + n,
+            let n = escaped_class_run(i.get(pos..).unwrap_or_default(), Class::PARAM, also).map_err(|n| {
+                UriError {
+                    kind: UriErrorKind::Escape,
+                    offset: pos + n,
+                }
             })?;
             if n == 0 {
                 return Err(UriError {
@@ -188,10 +191,13 @@ impl Uri {
             pos += n;
             if i.get(pos) == Some(&b'=') {
                 pos += 1;
-                let n = escaped_run(i.get(pos..).unwrap_or_default(), allowed).map_err(|n| UriError {
-                    kind: UriErrorKind::Escape,
-                    offset: pos + n,
-                })?;
+                let n =
+                    escaped_class_run(i.get(pos..).unwrap_or_default(), Class::PARAM, also).map_err(|n| {
+                        UriError {
+                            kind: UriErrorKind::Escape,
+                            offset: pos + n,
+                        }
+                    })?;
                 if n == 0 {
                     return Err(UriError {
                         kind: UriErrorKind::Param,
@@ -226,8 +232,6 @@ impl Uri {
         if ctx == UriContext::AddrSpec {
             return Ok(pos + n);
         }
-        self.parse_params(i, pos + n, |b| {
-            is_param_char(b) || b == b'=' || b == b'?' || b == b'@'
-        })
+        self.parse_params(i, pos + n, |b| b == b'=' || b == b'?' || b == b'@')
     }
 }
