@@ -537,6 +537,134 @@ async fn call_with_baresip_rtp_dtmf_hold_hangup() {
     .await;
 }
 
+/// Scenario 3b: a call between two sansip UAs through Kamailio, alice on WebSocket and bob on
+/// UDP, each with the RTP engine: both 407-challenged INVITE and BYE routed by Kamailio's
+/// aliases across the transports, RTP both ways, DTMF as RFC 4733 and by INFO, bob hangs up.
+#[tokio::test]
+async fn call_between_sansip_on_ws_and_udp_with_rtp() {
+    let Some(env) = peer_env("call_between_sansip_on_ws_and_udp_with_rtp") else {
+        return;
+    };
+    env.guard(async {
+        let (alice, mut alice_events) = start_ua(&env, "alice", "alice-secret", Transport::Ws, "");
+        let (bob, mut bob_events) = start_ua(&env, "bob", "bob-secret", Transport::Udp, "");
+        until(&mut alice_events, registered).await;
+        until(&mut bob_events, registered).await;
+
+        let mut alice_audio = media().await;
+        let offer = alice_audio.local_offer().unwrap();
+        let call = alice
+            .call(
+                "bob",
+                CallOptions {
+                    sdp: offer.clone(),
+                    ..CallOptions::default()
+                },
+            )
+            .await
+            .unwrap();
+        let ringing = until(&mut bob_events, |e| matches!(e, Event::NewSession { .. })).await;
+        let Some(Event::NewSession {
+            id: bob_id,
+            from,
+            sdp: Some(received_offer),
+            ..
+        }) = ringing.last()
+        else {
+            panic!("{ringing:?}");
+        };
+        assert!(from.contains("sip:alice@sansip.test"), "{from}");
+        assert_eq!(received_offer, &offer, "kamailio changed the offer");
+        let mut bob_audio = media().await;
+        let answer = bob_audio.answer_offer(received_offer).unwrap();
+        let incoming = bob.session(*bob_id);
+        incoming.answer(answer.clone()).await.unwrap();
+        let id = call.id();
+        let seen = until(&mut alice_events, |e| {
+            matches!(e, Event::Confirmed { .. } | Event::Failed { .. })
+        })
+        .await;
+        assert_eq!(seen.last(), Some(&Event::Confirmed { id }), "{seen:?}");
+        assert!(
+            seen.contains(&Event::Accepted {
+                id,
+                sdp: Some(answer.clone())
+            }),
+            "{seen:?}"
+        );
+        alice_audio.apply_remote(&answer).unwrap();
+        assert_eq!(
+            until(&mut bob_events, |e| matches!(e, Event::Confirmed { .. })).await,
+            vec![Event::Confirmed { id: *bob_id }]
+        );
+        for audio in [&alice_audio, &bob_audio] {
+            stats_until(audio, "rtp both ways", |s| {
+                s.rtp_sent >= 25 && s.rtp_received >= 25 && s.codec == Some(Codec::Pcmu)
+            })
+            .await;
+        }
+        assert_eq!(
+            alice_audio.stats().remote_rtp,
+            Some(SocketAddr::new(LOCALHOST, audio_port(&answer)))
+        );
+        assert_eq!(
+            bob_audio.stats().remote_rtp,
+            Some(SocketAddr::new(LOCALHOST, audio_port(&offer)))
+        );
+
+        alice_audio.send_dtmf("3", 100).unwrap();
+        stats_until(&bob_audio, "rtp dtmf", |s| s.dtmf_received == "3").await;
+        call.send_dtmf("8").await.unwrap();
+        let sent = until(&mut alice_events, |e| matches!(e, Event::NewDtmf { .. })).await;
+        assert_eq!(
+            sent,
+            vec![Event::NewDtmf {
+                id,
+                tone: '8',
+                duration: 100,
+                originator: Originator::Local
+            }]
+        );
+        let tone = until(&mut bob_events, |e| matches!(e, Event::NewDtmf { .. })).await;
+        assert!(
+            matches!(
+                tone.last(),
+                Some(Event::NewDtmf {
+                    tone: '8',
+                    originator: Originator::Remote,
+                    ..
+                })
+            ),
+            "{tone:?}"
+        );
+
+        incoming.terminate().await.unwrap();
+        assert_eq!(
+            until(&mut alice_events, ended).await,
+            vec![Event::Ended {
+                id,
+                cause: Cause::Bye,
+                originator: Originator::Remote
+            }]
+        );
+        assert_eq!(
+            until(&mut bob_events, ended).await,
+            vec![Event::Ended {
+                id: *bob_id,
+                cause: Cause::Bye,
+                originator: Originator::Local
+            }]
+        );
+        let (a, b) = (alice_audio.close(), bob_audio.close());
+        assert!(a.rtp_sent.abs_diff(b.rtp_received) <= 10, "{a:?} {b:?}");
+        assert!(b.rtp_sent.abs_diff(a.rtp_received) <= 10, "{a:?} {b:?}");
+        println!("pass: ws <-> udp call with rtp: alice {a:?}, bob {b:?}");
+        alice.stop().await;
+        bob.stop().await;
+    })
+    .await;
+}
+
 /// Scenario 5 (last by name: it restarts Kamailio): a UA registered over WebSocket loses the
 /// server, reconnects with backoff once Kamailio is back, registers again, and the new binding
 /// routes a MESSAGE.
