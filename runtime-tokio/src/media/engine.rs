@@ -16,6 +16,9 @@ use super::tone::{ToneGenerator, SAMPLE_RATE};
 use super::wav::{WavPlayer, WavRecorder};
 use super::{Codec, MediaError, MediaStats};
 
+/// Frames a late task may send at once to catch up: 100 ms at 20 ms ptime.
+const MAX_CATCH_UP: u64 = 5;
+
 /// What we send when there is no DTMF.
 #[derive(Debug)]
 pub(crate) enum Source {
@@ -56,6 +59,8 @@ pub(crate) struct StreamIds {
 pub(crate) struct Engine {
     ids: StreamIds,
     sequence: u16,
+    /// The index of the next frame to send (see [`Engine::frames`]).
+    next_frame: u64,
     started: Instant,
     frame: Duration,
     samples_per_frame: u32,
@@ -96,6 +101,7 @@ impl Engine {
         Engine {
             ids,
             sequence: ids.sequence,
+            next_frame: 0,
             started: now,
             frame: Duration::from_millis(u64::from(ptime_ms)),
             samples_per_frame: SAMPLE_RATE / 1000 * ptime_ms,
@@ -172,24 +178,46 @@ impl Engine {
         }
     }
 
-    /// The RTP timestamp of the frame due at `now`: the clock, not the packet count, so it
-    /// keeps time across hold and missed ticks (RFC 3550 §5.1).
-    fn timestamp_at(&self, now: Instant) -> u32 {
+    /// The index of the frame due at `now`, counted in ptimes since the engine started.
+    fn frame_index(&self, now: Instant) -> u64 {
         let frames = now.saturating_duration_since(self.started).as_micros() / self.frame.as_micros().max(1);
-        let frames = u32::try_from(frames % (1u128 << 32)).unwrap_or(0);
-        self.ids
-            .timestamp
-            .wrapping_add(frames.wrapping_mul(self.samples_per_frame))
+        u64::try_from(frames).unwrap_or(u64::MAX)
     }
 
-    /// The arrival time in timestamp units, for the jitter estimate (RFC 3550 A.8).
+    /// The RTP timestamp of a frame: the clock, not the packet count, so it keeps time across
+    /// hold and late ticks (RFC 3550 §5.1).
+    fn frame_timestamp(&self, index: u64) -> u32 {
+        let index = (index % (1 << 32)) as u32;
+        self.ids
+            .timestamp
+            .wrapping_add(index.wrapping_mul(self.samples_per_frame))
+    }
+
+    /// Time since the start in timestamp units: the arrival time for the jitter estimate
+    /// (RFC 3550 A.8), and the RTP time of a sender report (RFC 3550 §6.4.1).
     fn arrival_units(&self, now: Instant) -> u32 {
         let micros = now.saturating_duration_since(self.started).as_micros();
         u32::try_from((micros * u128::from(SAMPLE_RATE) / 1_000_000) % (1u128 << 32)).unwrap_or(0)
     }
 
-    /// The packet for the frame due at `now`, if we send.
-    pub(crate) fn frame(&mut self, now: Instant) -> Option<Datagram> {
+    /// The packets due at `now`: one per frame since the last call, so a task that woke up
+    /// late catches up (at most [`MAX_CATCH_UP`] frames; older ones are dropped).
+    pub(crate) fn frames(&mut self, now: Instant) -> Vec<Datagram> {
+        let due = self.frame_index(now);
+        let first = self.next_frame.max(due.saturating_sub(MAX_CATCH_UP - 1));
+        let mut out = Vec::new();
+        for index in first..=due {
+            match self.frame(index) {
+                Some(d) => out.push(d),
+                None => break,
+            }
+        }
+        self.next_frame = self.next_frame.max(due + 1);
+        out
+    }
+
+    /// The packet of frame `index`, if we send.
+    fn frame(&mut self, index: u64) -> Option<Datagram> {
         if !self.sending() {
             // The first packet after the pause opens a talkspurt (RFC 3551 §4.1).
             self.marker = true;
@@ -197,7 +225,7 @@ impl Engine {
         }
         let to = self.remote_rtp?;
         let negotiated = self.negotiated.as_ref()?;
-        let timestamp = self.timestamp_at(now);
+        let timestamp = self.frame_timestamp(index);
         let event = match negotiated.telephone_event {
             Some(te) => self
                 .dtmf_out
@@ -377,7 +405,7 @@ impl Engine {
         if self.sent_since_report {
             let info = SenderInfo {
                 ntp: ntp_now(),
-                rtp_timestamp: self.timestamp_at(now),
+                rtp_timestamp: self.ids.timestamp.wrapping_add(self.arrival_units(now)),
                 packet_count: self.packets_sent,
                 octet_count: self.octets_sent,
             };
@@ -472,6 +500,13 @@ mod tests {
         timestamp: 5000,
     };
 
+    /// The frames due at `now`, expecting at most one.
+    fn frame(e: &mut Engine, now: Instant) -> Option<Datagram> {
+        let mut frames = e.frames(now);
+        assert!(frames.len() <= 1, "{frames:?}");
+        frames.pop()
+    }
+
     fn engine(now: Instant) -> Engine {
         Engine::new(IDS, 20, Source::Silence, None, "cname".into(), 101, now)
     }
@@ -503,36 +538,68 @@ mod tests {
     #[test]
     fn frames_are_paced_by_the_clock_with_marker_and_sequence() {
         let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
         let mut e = engine(t0);
-        assert_eq!(e.frame(t0), None);
+        // Nothing negotiated: nothing sent.
+        assert_eq!(frame(&mut e, t0), None);
         e.apply(agreed("127.0.0.1:5000"));
-        let first = e.frame(t0).unwrap();
+        let first = frame(&mut e, ms(20)).unwrap();
         assert_eq!(first.to, "127.0.0.1:5000".parse().unwrap());
         assert!(!first.from_rtcp_socket);
         let (h, payload) = RtpHeader::parse(&first.data).unwrap();
-        assert_eq!(
-            h,
-            RtpHeader {
-                marker: true,
-                payload_type: 8,
-                sequence: 100,
-                timestamp: 5000,
-                ssrc: IDS.ssrc
-            }
-        );
+        let expected = RtpHeader {
+            marker: true,
+            payload_type: 8,
+            sequence: 100,
+            timestamp: 5160,
+            ssrc: IDS.ssrc,
+        };
+        assert_eq!(h, expected);
         assert_eq!(payload, [0xD5; 160]);
-        let second = e.frame(t0 + Duration::from_millis(20)).unwrap();
+        let second = frame(&mut e, ms(40)).unwrap();
         let (h, _) = RtpHeader::parse(&second.data).unwrap();
-        assert_eq!((h.marker, h.sequence, h.timestamp), (false, 101, 5160));
+        assert_eq!((h.marker, h.sequence, h.timestamp), (false, 101, 5320));
         // Hold: nothing; unhold: the timestamp kept time and the marker is set again.
         e.set_local_hold(true);
-        assert_eq!(e.frame(t0 + Duration::from_millis(40)), None);
+        assert_eq!(frame(&mut e, ms(60)), None);
+        assert_eq!(frame(&mut e, ms(80)), None);
         e.set_local_hold(false);
-        let third = e.frame(t0 + Duration::from_millis(100)).unwrap();
+        let third = frame(&mut e, ms(100)).unwrap();
         let (h, _) = RtpHeader::parse(&third.data).unwrap();
         assert_eq!((h.marker, h.sequence, h.timestamp), (true, 102, 5800));
-        assert_eq!(e.stats().rtp_sent, 3);
-        assert_eq!(e.stats().payload_bytes_sent, 480);
+        // Woken 100 ms late: the five frames due, each with its own timestamp.
+        let late: Vec<(u16, u32)> = e
+            .frames(ms(200))
+            .iter()
+            .map(|d| {
+                RtpHeader::parse(&d.data)
+                    .map(|(h, _)| (h.sequence, h.timestamp))
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(
+            late,
+            [(103, 5960), (104, 6120), (105, 6280), (106, 6440), (107, 6600)]
+        );
+        // Woken very late: only the last five frames; the older ones are dropped.
+        let later: Vec<u32> = e
+            .frames(ms(1000))
+            .iter()
+            .map(|d| RtpHeader::parse(&d.data).map(|(h, _)| h.timestamp).unwrap())
+            .collect();
+        assert_eq!(
+            later,
+            [
+                5000 + 46 * 160,
+                5000 + 47 * 160,
+                5000 + 48 * 160,
+                5000 + 49 * 160,
+                5000 + 50 * 160
+            ]
+        );
+        assert_eq!(frame(&mut e, ms(1000)), None);
+        assert_eq!(e.stats().rtp_sent, 13);
+        assert_eq!(e.stats().payload_bytes_sent, 13 * 160);
     }
 
     #[test]
@@ -551,7 +618,7 @@ mod tests {
         e.send_dtmf("#", 40).unwrap();
         let mut got = Vec::new();
         for i in 0..6u64 {
-            let d = e.frame(t0 + Duration::from_millis(20 * i)).unwrap();
+            let d = frame(&mut e, t0 + Duration::from_millis(20 * i)).unwrap();
             let (h, p) = RtpHeader::parse(&d.data).unwrap();
             got.push((h.marker, h.payload_type, h.sequence, h.timestamp, p.to_vec()));
         }
@@ -630,7 +697,7 @@ mod tests {
             rr.data.get(..8).unwrap(),
             [0x80, 201, 0, 1, 0x11, 0x11, 0x11, 0x11]
         );
-        e.frame(t0);
+        frame(&mut e, t0);
         e.on_rtp_socket(
             &peer_rtp(1, 8, &[0xD5; 160]),
             "127.0.0.1:5000".parse().unwrap(),
@@ -667,7 +734,7 @@ mod tests {
         let packets = parse_compound(&bye.data).unwrap();
         assert_eq!(packets.last(), Some(&RtcpPacket::Bye(vec![IDS.ssrc])));
         assert_eq!(e.bye(t0), None);
-        assert_eq!(e.frame(t0), None);
+        assert_eq!(frame(&mut e, t0), None);
         assert_eq!(e.stats().rtcp_sent, 3);
     }
 }

@@ -299,7 +299,7 @@ async fn run(
     let mut rtp_buf = vec![0u8; 2048];
     let mut rtcp_buf = vec![0u8; 2048];
     loop {
-        let out = tokio::select! {
+        let out: Vec<Datagram> = tokio::select! {
             received = rtp.recv_from(&mut rtp_buf) => {
                 match received {
                     Ok((n, from)) => {
@@ -311,7 +311,7 @@ async fn run(
                         tokio::time::sleep(Duration::from_millis(5)).await;
                     }
                 }
-                None
+                Vec::new()
             }
             received = rtcp.recv_from(&mut rtcp_buf) => {
                 match received {
@@ -324,12 +324,12 @@ async fn run(
                         tokio::time::sleep(Duration::from_millis(5)).await;
                     }
                 }
-                None
+                Vec::new()
             }
-            _ = frames.tick() => lock(&engine).frame(Instant::now()),
-            _ = reports.tick() => lock(&engine).report(Instant::now()),
+            _ = frames.tick() => lock(&engine).frames(Instant::now()),
+            _ = reports.tick() => lock(&engine).report(Instant::now()).into_iter().collect(),
         };
-        if let Some(datagram) = out {
+        for datagram in out {
             let socket = if datagram.from_rtcp_socket { &rtcp } else { &rtp };
             if let Err(e) = socket.send_to(&datagram.data, datagram.to).await {
                 tracing::debug!(error = %e, to = %datagram.to, "media send error");
