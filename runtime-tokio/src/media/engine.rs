@@ -84,6 +84,8 @@ pub(crate) struct Engine {
     packets_sent: u32,
     octets_sent: u32,
     sent_since_report: bool,
+    /// We sent RTP in the interval before the last report.
+    sent_before_last_report: bool,
     stats: MediaStats,
     closed: bool,
 }
@@ -122,6 +124,7 @@ impl Engine {
             packets_sent: 0,
             octets_sent: 0,
             sent_since_report: false,
+            sent_before_last_report: false,
             stats: MediaStats::default(),
             closed: false,
         }
@@ -402,7 +405,8 @@ impl Engine {
             .into_iter()
             .collect();
         let mut data = Vec::with_capacity(128);
-        if self.sent_since_report {
+        // RFC 3550 §6.4: an SR when we sent RTP since the last report or the one before.
+        if self.sent_since_report || self.sent_before_last_report {
             let info = SenderInfo {
                 ntp: ntp_now(),
                 rtp_timestamp: self.ids.timestamp.wrapping_add(self.arrival_units(now)),
@@ -418,7 +422,7 @@ impl Engine {
             // RFC 3550 §6.6: BYE goes last in a compound packet.
             write_bye(self.ids.ssrc, &mut data);
         }
-        self.sent_since_report = false;
+        self.sent_before_last_report = std::mem::take(&mut self.sent_since_report);
         self.stats.rtcp_sent += 1;
         Datagram {
             data,
@@ -712,6 +716,10 @@ mod tests {
         assert_eq!(blocks.len(), 1);
         assert_eq!(blocks[0].ssrc, 0x2222_2222);
         assert_eq!(packets[1], RtcpPacket::Other(202));
+        // RFC 3550 §6.4: still an SR one interval later, an RR the interval after.
+        let first_byte = |d: Datagram| d.data[1];
+        assert_eq!(first_byte(e.report(t0).unwrap()), 200);
+        assert_eq!(first_byte(e.report(t0).unwrap()), 201);
         // The peer reports on us.
         let mut rr = Vec::new();
         write_receiver_report(
@@ -727,7 +735,7 @@ mod tests {
         e.on_rtcp(&rr, "127.0.0.1:5001".parse().unwrap(), t0, true);
         e.on_rtcp(b"junk", "127.0.0.1:5001".parse().unwrap(), t0, true);
         let s = e.stats();
-        assert_eq!((s.rtcp_sent, s.rtcp_received, s.invalid_received), (2, 1, 1));
+        assert_eq!((s.rtcp_sent, s.rtcp_received, s.invalid_received), (4, 1, 1));
         assert_eq!(s.peer_reported_lost, Some(2));
         assert_eq!(s.peer_reported_jitter_ms, Some(10.0));
         let bye = e.bye(t0).unwrap();
@@ -735,6 +743,95 @@ mod tests {
         assert_eq!(packets.last(), Some(&RtcpPacket::Bye(vec![IDS.ssrc])));
         assert_eq!(e.bye(t0), None);
         assert_eq!(frame(&mut e, t0), None);
-        assert_eq!(e.stats().rtcp_sent, 3);
+        assert_eq!(e.stats().rtcp_sent, 5);
+    }
+}
+
+#[cfg(test)]
+mod garbage_tests {
+    use super::*;
+    use rand::rngs::StdRng;
+    use rand::{RngExt, SeedableRng};
+    use sansip_core::sdp::Direction;
+
+    /// Random datagrams and mutated valid packets never panic the engine; what is not valid is
+    /// counted as invalid.
+    #[test]
+    fn random_and_mutated_datagrams() {
+        let t0 = Instant::now();
+        let ids = StreamIds {
+            ssrc: 1,
+            sequence: 0,
+            timestamp: 0,
+        };
+        let mut e = Engine::new(ids, 20, Source::Silence, None, "c".into(), 101, t0);
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        e.apply(Negotiated {
+            codec: Codec::Pcmu,
+            payload_type: 0,
+            telephone_event: Some(101),
+            rtp: Some(peer),
+            rtcp: Some(peer),
+            rtcp_mux: true,
+            direction: Direction::SendRecv,
+        });
+        let mut rng = StdRng::seed_from_u64(4733);
+        let mut valid = Vec::new();
+        let rtp = RtpHeader {
+            marker: false,
+            payload_type: 0,
+            sequence: 1,
+            timestamp: 2,
+            ssrc: 3,
+        };
+        valid.push(rtp.write(&[0xFF; 160]));
+        valid.push(
+            RtpHeader {
+                payload_type: 101,
+                ..rtp
+            }
+            .write(&[1, 0x8A, 0, 160]),
+        );
+        let mut sr = Vec::new();
+        let info = SenderInfo {
+            ntp: 1,
+            rtp_timestamp: 2,
+            packet_count: 3,
+            octet_count: 4,
+        };
+        write_sender_report(
+            3,
+            &info,
+            &[ReportBlock {
+                ssrc: 1,
+                ..ReportBlock::default()
+            }],
+            &mut sr,
+        );
+        write_sdes_cname(3, "peer", &mut sr);
+        write_bye(3, &mut sr);
+        valid.push(sr);
+        for i in 0..20_000u32 {
+            let data: Vec<u8> = if i % 2 == 0 {
+                let len = rng.random_range(0..200usize);
+                (0..len).map(|_| rng.random()).collect()
+            } else {
+                let mut d = valid[i as usize % valid.len()].clone();
+                for _ in 0..rng.random_range(1..4) {
+                    let at = rng.random_range(0..d.len());
+                    d[at] = rng.random();
+                }
+                d.truncate(rng.random_range(0..=d.len()));
+                d
+            };
+            e.on_rtp_socket(&data, peer, t0);
+            e.on_rtcp(&data, peer, t0, true);
+        }
+        let s = e.stats();
+        assert!(s.invalid_received > 10_000, "{s:?}");
+        assert!(s.rtp_received > 0 && s.rtcp_received > 0, "{s:?}");
+        // Still working afterwards.
+        assert!(!e.frames(t0 + Duration::from_millis(20)).is_empty());
+        assert!(e.report(t0).is_some());
     }
 }
