@@ -383,6 +383,36 @@ async fn latches_onto_the_source_of_the_peers_rtp() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ipv6_loopback_call() {
+    guard(async {
+        let v6 = |source| AudioOptions {
+            bind_ip: "::1".parse().unwrap(),
+            ..loopback(source)
+        };
+        let Ok(mut alice) = RtpAudio::bind(v6(AudioSource::Tone { hz: 440 })).await else {
+            eprintln!("skip: no IPv6 loopback here");
+            return;
+        };
+        let mut bob = RtpAudio::bind(v6(AudioSource::Silence)).await.unwrap();
+        let offer = alice.local_offer().unwrap();
+        assert!(text(&offer).contains("\r\nc=IN IP6 ::1\r\n"), "{}", text(&offer));
+        let answer = bob.answer_offer(&offer).unwrap();
+        assert!(
+            text(&answer).contains("\r\nc=IN IP6 ::1\r\n"),
+            "{}",
+            text(&answer)
+        );
+        alice.apply_remote(&answer).unwrap();
+        sleep(Duration::from_millis(300)).await;
+        let (a, b) = (alice.close(), bob.close());
+        assert!(a.rtp_received >= 10 && b.rtp_received >= 10, "{a:?} {b:?}");
+        assert_eq!(a.remote_rtp, Some(bob.local_rtp_addr()));
+        assert!(a.rtcp_received >= 1 && b.rtcp_received >= 1, "{a:?} {b:?}");
+    })
+    .await;
+}
+
 /// A STUN server on 127.0.0.1 that maps every source to 203.0.113.7 and its port − 1000.
 async fn stun_responder() -> (SocketAddr, tokio::task::JoinHandle<Vec<Vec<u8>>>) {
     let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
