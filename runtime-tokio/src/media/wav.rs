@@ -51,10 +51,19 @@ pub fn read_samples(path: &Path) -> Result<Vec<i16>, MediaError> {
 }
 
 /// A WAV file being played: once through, then silence.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct WavPlayer {
     samples: Vec<i16>,
     position: usize,
+}
+
+impl std::fmt::Debug for WavPlayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WavPlayer")
+            .field("samples", &self.samples.len())
+            .field("position", &self.position)
+            .finish()
+    }
 }
 
 impl WavPlayer {
