@@ -259,10 +259,12 @@ async fn calls_with_sipp_uas_and_uac() {
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
-/// An RTP audio engine on 127.0.0.1 (a 440 Hz tone, PCMU and PCMA, telephone-event 101).
+/// An RTP audio engine on 127.0.0.1 (a 440 Hz tone, PCMU and PCMA, telephone-event 101,
+/// RTCP reports every second).
 async fn media() -> RtpAudio {
     RtpAudio::bind(AudioOptions {
         bind_ip: LOCALHOST,
+        rtcp_interval: Duration::from_secs(1),
         ..AudioOptions::default()
     })
     .await
@@ -374,6 +376,10 @@ async fn call_with_baresip_rtp_dtmf_hold_hangup() {
         call.send_dtmf("7").await.unwrap();
         assert_eq!(carol.event("CALL_DTMF_START").await.param, "7");
         println!("pass: dtmf by INFO");
+        // baresip takes our RTCP reports (it reports each one it accepts as CALL_RTCP).
+        carol.event("CALL_RTCP").await;
+        assert!(audio.stats().rtcp_sent >= 1);
+        println!("pass: baresip accepted our rtcp");
 
         // alice holds: baresip answers recvonly and stops sending; we stop too.
         call.hold().await.unwrap();
@@ -612,6 +618,12 @@ async fn call_between_sansip_on_ws_and_udp_with_rtp() {
             Some(SocketAddr::new(LOCALHOST, audio_port(&offer)))
         );
 
+        for audio in [&alice_audio, &bob_audio] {
+            stats_until(audio, "rtcp both ways", |s| {
+                s.rtcp_sent >= 1 && s.rtcp_received >= 1
+            })
+            .await;
+        }
         alice_audio.send_dtmf("3", 100).unwrap();
         stats_until(&bob_audio, "rtp dtmf", |s| s.dtmf_received == "3").await;
         call.send_dtmf("8").await.unwrap();
