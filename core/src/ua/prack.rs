@@ -33,6 +33,9 @@ pub(super) struct Rel100 {
     next_rseq: u32,
     /// UAS: the provisional waiting for its PRACK.
     pending: Option<Reliable1xx>,
+    /// UAS: the RSeq of a provisional no longer retransmitted (a final response went out)
+    /// but never acknowledged: its PRACK may still be on the way.
+    unacked_rseq: Option<u32>,
     /// UAC: (remote tag, RSeq) already acknowledged, so retransmissions are not PRACKed twice.
     acked: Vec<(String, u32)>,
 }
@@ -41,8 +44,11 @@ impl Rel100 {
     pub(super) fn poll_timeout(&self) -> Option<Instant> {
         self.pending.as_ref().map(|p| p.retransmit_at.min(p.give_up_at))
     }
+    /// Stops retransmitting; a PRACK for the provisional still gets its 200 (RFC 3262 §3).
     pub(super) fn stop(&mut self) {
-        self.pending = None;
+        if let Some(p) = self.pending.take() {
+            self.unacked_rseq = Some(p.rseq);
+        }
     }
 }
 
@@ -159,22 +165,30 @@ impl<R: Rng> Ua<R> {
         self.pump(now);
     }
 
-    /// UAS: a PRACK for our reliable provisional (RFC 3262 §3): 200 when its RAck matches,
-    /// 481 otherwise.
+    /// UAS: a PRACK for our reliable provisional (RFC 3262 §3): 200 when its RAck matches one
+    /// not yet acknowledged (also after our final response stopped its retransmissions), 481
+    /// otherwise.
     pub(super) fn incoming_prack(&mut self, id: SessionId, tx: TxId, req: &Request, now: Instant) {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
         let tag = String::from(call.local_tag());
         let invite_cseq = call.invite().and_then(|i| i.cseq()).map(|c| c.seq);
-        let ok = match (req.headers().rack(), &call.rel100.pending) {
-            (Some(Ok(rack)), Some(p)) => {
-                rack.rseq == p.rseq && Some(rack.cseq) == invite_cseq && rack.method == Method::Invite
+        let unacked = call
+            .rel100
+            .pending
+            .as_ref()
+            .map(|p| p.rseq)
+            .or(call.rel100.unacked_rseq);
+        let ok = match (req.headers().rack(), unacked) {
+            (Some(Ok(rack)), Some(rseq)) => {
+                rack.rseq == rseq && Some(rack.cseq) == invite_cseq && rack.method == Method::Invite
             }
             _ => false,
         };
         if ok {
             call.rel100.pending = None;
+            call.rel100.unacked_rseq = None;
         }
         let status = if ok {
             StatusCode::OK

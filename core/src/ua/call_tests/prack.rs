@@ -76,3 +76,68 @@ fn early_media_183_is_reliable_and_retransmitted_until_prack() {
         .poll_timeout()
         .is_none_or(|t| t >= t0 + Duration::from_secs(30)));
 }
+
+/// Everything `ua` sends now, and its events.
+fn drain<R: rand_core::Rng>(ua: &mut Ua<R>) -> (Vec<Bytes>, Vec<Event>) {
+    let (mut sent, mut events) = (Vec::new(), Vec::new());
+    while let Some(o) = ua.poll_output() {
+        match o {
+            Output::Transmit { data, .. } => sent.push(data),
+            Output::Event(e) => events.push(e),
+            _ => {}
+        }
+    }
+    (sent, events)
+}
+
+#[test]
+fn a_prack_that_arrives_after_our_2xx_still_gets_200() {
+    let mut p = Pair::new();
+    let t0 = Instant::ZERO;
+    p.a.call(
+        t0,
+        "bob",
+        CallOptions {
+            sdp: Bytes::from_static(OFFER.as_bytes()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for invite in drain(&mut p.a).0 {
+        p.b.handle_input(Input::Received {
+            conn: p.conn_b,
+            data: invite,
+            now: t0,
+        });
+    }
+    // B rings reliably (A supports 100rel) and answers before A's PRACK can arrive: allowed,
+    // the 180 has no session description (RFC 3262 §3).
+    let (ringing, events) = drain(&mut p.b);
+    assert!(ringing
+        .iter()
+        .any(|r| r.starts_with(b"SIP/2.0 180 Ringing\r\n") && header(r, "Require") == Some("100rel")));
+    p.b.answer(t0, incoming_id(&events), ANSWER);
+    let (ok, _) = drain(&mut p.b);
+    for data in ringing.into_iter().chain(ok) {
+        p.a.handle_input(Input::Received {
+            conn: p.conn_a,
+            data,
+            now: t0,
+        });
+    }
+    p.run(t0);
+    // RFC 3262 §3: the PRACK matches a reliable provisional we sent and it never acknowledged,
+    // so it is answered 200 — not 481, which is for a PRACK that matches nothing.
+    let prack_answers: Vec<&Bytes> = p
+        .wire
+        .iter()
+        .filter(|(from_a, d)| !*from_a && header(d, "CSeq").is_some_and(|c| c.ends_with("PRACK")))
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(prack_answers.len(), 1, "{:?}", p.first_lines());
+    assert!(
+        prack_answers[0].starts_with(b"SIP/2.0 200 OK\r\n"),
+        "{:?}",
+        p.first_lines()
+    );
+}
