@@ -66,6 +66,7 @@
     )
 )]
 
+mod call_media;
 mod clock;
 mod driver;
 mod handle;
@@ -81,6 +82,7 @@ mod transport;
 /// The sans-IO protocol core this adapter drives (`sansip-core`, built with `std` and `serde`).
 pub use sansip_core as core;
 
+pub use call_media::CallMedia;
 pub use handle::{Events, MessageError, StartError, Stopped, Ua, UaHandle};
 pub use options::{UaOptions, DEFAULT_CONNECT_TIMEOUT};
 pub use session::{CallError, Session, SessionError};
