@@ -380,6 +380,10 @@ async fn call_with_baresip_rtp_dtmf_hold_hangup() {
         carol.event("CALL_RTCP").await;
         assert!(audio.stats().rtcp_sent >= 1);
         println!("pass: baresip accepted our rtcp");
+        // And we take baresip's: reduced-size packets (RFC 5506), APP keep-alives among them.
+        stats_until(&audio, "rtcp from baresip", |s| s.rtcp_received >= 1).await;
+        assert_eq!(audio.stats().invalid_received, 0, "{:?}", audio.stats());
+        println!("pass: we accepted baresip's rtcp");
 
         // alice holds: baresip answers recvonly and stops sending; we stop too.
         call.hold().await.unwrap();

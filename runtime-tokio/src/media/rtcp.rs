@@ -187,8 +187,12 @@ pub enum RtcpPacket {
 }
 
 /// Reads a compound RTCP packet with the validity checks of RFC 3550 Appendix A.2: version 2
-/// everywhere, the first packet an SR or RR (RFC 3550 §6.1), no padding except in the last
+/// everywhere, RTCP packet types only (192–223, RFC 5761 §4), no padding except in the last
 /// packet, and lengths that add up to the datagram. `None` when any check fails.
+///
+/// RFC 3550 §6.1 wants an SR or RR first, but reduced-size RTCP (RFC 5506 §3.4.2) drops that
+/// rule and peers send such packets (baresip: a lone APP keep-alive, a BYE before its SDES),
+/// so the first packet may be of any RTCP type.
 pub fn parse_compound(mut data: &[u8]) -> Option<Vec<RtcpPacket>> {
     let mut packets = Vec::new();
     while !data.is_empty() {
@@ -210,7 +214,7 @@ pub fn parse_compound(mut data: &[u8]) -> Option<Vec<RtcpPacket>> {
             let pad = usize::from(*whole.last()?);
             body = body.get(..body.len().checked_sub(pad)?)?;
         }
-        if packets.is_empty() && packet_type != SR && packet_type != RR {
+        if !(192..=223).contains(&packet_type) {
             return None;
         }
         let word = |b: &[u8], i: usize| -> Option<u32> {
@@ -480,10 +484,33 @@ mod tests {
     }
 
     #[test]
+    fn reduced_size_packets_are_read() {
+        // baresip's keep-alive: a lone APP packet, name "PING", data "PONG" (RFC 3550 §6.7).
+        let app = [
+            0x80, 204, 0, 3, 1, 2, 3, 4, b'P', b'I', b'N', b'G', b'P', b'O', b'N', b'G',
+        ];
+        assert_eq!(parse_compound(&app), Some(vec![RtcpPacket::Other(204)]));
+        // Its hang-up: a BYE first, then an SDES (RFC 5506 §3.4.2).
+        let bye_first = [0x81, 203, 0, 1, 0, 0, 0, 7, 0x81, 202, 0, 1, 0, 0, 0, 7];
+        assert_eq!(
+            parse_compound(&bye_first),
+            Some(vec![RtcpPacket::Bye(vec![7]), RtcpPacket::Other(202)])
+        );
+    }
+
+    #[test]
     fn invalid_compounds_are_refused() {
         assert_eq!(parse_compound(&[]), None);
-        // First packet not SR/RR (RFC 3550 §6.1).
-        assert_eq!(parse_compound(&[0x81, 203, 0, 1, 0, 0, 0, 1]), None);
+        // Not an RTCP packet type (RFC 5761 §4): RTP with payload type 96 and the marker bit.
+        assert_eq!(parse_compound(&[0x80, 0xE0, 0, 1, 0, 0, 0, 1]), None);
+        // An SR followed by a non-RTCP type.
+        assert_eq!(
+            parse_compound(&[
+                0x80, 200, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0x80, 0x60, 0, 0
+            ]),
+            None
+        );
         // Length beyond the datagram.
         assert_eq!(parse_compound(&[0x80, 201, 0, 9, 0, 0, 0, 1]), None);
         // Block count larger than the body.
