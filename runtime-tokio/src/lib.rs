@@ -16,13 +16,15 @@
 //! - **Clock and randomness.** The core's `Instant` counts milliseconds from the task's start;
 //!   the random number generator is seeded from the OS, or from [`UaOptions::seed`] to replay
 //!   a run.
-//! - **Calls (signalling only).** [`UaHandle::call`] places one and returns its [`Session`];
-//!   an incoming call arrives as the core's `Event::NewSession` and [`UaHandle::session`] gives
-//!   its handle. The application supplies the SDP; no RTP is opened here. `stop()` ends every
-//!   call before unregistering.
+//! - **Calls.** [`UaHandle::call`] places one and returns its [`Session`]; an incoming call
+//!   arrives as the core's `Event::NewSession` and [`UaHandle::session`] gives its handle. The
+//!   SDP comes from a media engine; `stop()` ends every call before unregistering.
 //! - **Media.** [`media::RtpAudio`] is a plain RTP audio engine (G.711, RFC 4733 DTMF, RTCP,
 //!   symmetric RTP, STUN) behind the [`media::MediaSession`] trait: it writes the SDP a call
-//!   carries and moves the audio.
+//!   carries and moves the audio. [`CallMedia`] feeds a call's SDP events (answers, re-offers,
+//!   our hold) to its engine.
+//! - **Lab server** (feature `lab-server`). [`lab`] is a loopback registrar/proxy with digest
+//!   auth, written for tests and demos: the `demo` example and the tests run against it.
 //! - **`trace_sip`.** With the configuration's `trace_sip` on, every message sent and received
 //!   is logged through `tracing` at target [`TRACE_TARGET`] as a ladder entry (see
 //!   [`ladder_entry`]).
