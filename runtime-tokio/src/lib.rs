@@ -23,7 +23,7 @@
 //!   symmetric RTP, STUN) behind the [`media::MediaSession`] trait: it writes the SDP a call
 //!   carries and moves the audio. [`CallMedia`] feeds a call's SDP events (answers, re-offers,
 //!   our hold) to its engine.
-//! - **Lab server** (feature `lab-server`). [`lab`] is a loopback registrar/proxy with digest
+//! - **Lab server** (feature `lab-server`). `lab` is a loopback registrar/proxy with digest
 //!   auth, written for tests and demos: the `demo` example and the tests run against it.
 //! - **`trace_sip`.** With the configuration's `trace_sip` on, every message sent and received
 //!   is logged through `tracing` at target [`TRACE_TARGET`] as a ladder entry (see
