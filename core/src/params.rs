@@ -136,19 +136,55 @@ fn split_param(i: &[u8]) -> (Option<Param<'_>>, &[u8]) {
 /// `gen-value = token / host / quoted-string`. `i` starts at the first `;` (or is empty).
 /// Returns the rest after the last parameter and the parameter text (without the first `;`).
 pub fn header_params(i: &[u8]) -> Result<(&[u8], &[u8]), usize> {
-    header_params_find(i, b"").map(|(rest, text, _)| (rest, text))
+    header_params_find(i, Wanted::NONE).map(|(rest, text, _)| (rest, text))
 }
 
 /// What [`Params::get`] returns: `Some(None)` for a bare `;name`, `Some(Some(value))`, or
 /// `None` when absent.
 pub(crate) type Lookup<'a> = Option<Option<&'a [u8]>>;
 
+/// A parameter name of at most eight bytes to look for, as one lower-cased word.
+#[derive(Clone, Copy)]
+pub(crate) struct Wanted {
+    len: usize,
+    word: u64,
+}
+
+impl Wanted {
+    /// `name`, lower-case, 1 to 8 bytes (checked at compile time where it is a const).
+    #[allow(clippy::indexing_slicing)] // const context: k < name.len() <= 8
+    pub(crate) const fn new(name: &[u8]) -> Wanted {
+        assert!(!name.is_empty() && name.len() <= 8);
+        let mut b = [0u8; 8];
+        let mut k = 0;
+        while k < name.len() {
+            assert!(!name[k].is_ascii_uppercase());
+            b[k] = name[k];
+            k += 1;
+        }
+        Wanted {
+            len: name.len(),
+            word: u64::from_le_bytes(b),
+        }
+    }
+
+    /// Nothing is looked for.
+    const NONE: Wanted = Wanted { len: 0, word: 0 };
+
+    /// True when the `len`-byte token at the start of `r` is this name in any case.
+    #[inline]
+    fn is(&self, r: &[u8], len: usize) -> bool {
+        use crate::parse::swar::{keep, load, lower};
+        len == self.len && lower(keep(load(r, 0), len)) == self.word
+    }
+}
+
 /// [`header_params`] that also looks up the parameter named `want` (case-insensitive) on the
 /// way, as [`Params::get`] would find it in the text: `Some(None)` when it has no value,
-/// `None` when absent. (An empty `want` matches nothing.)
+/// `None` when absent.
 pub(crate) fn header_params_find<'a>(
     i: &'a [u8],
-    want: &[u8],
+    want: Wanted,
 ) -> Result<(&'a [u8], &'a [u8], Lookup<'a>), usize> {
     let start_len = i.len();
     let mut found = None;
@@ -165,8 +201,7 @@ pub(crate) fn header_params_find<'a>(
             first = Some(start_len - r.len());
         }
         let mut after = r.get(name_len..).unwrap_or_default();
-        let wanted =
-            found.is_none() && name_len == want.len() && eq_ic(r.get(..name_len).unwrap_or_default(), want);
+        let wanted = found.is_none() && want.is(r, name_len);
         if wanted {
             found = Some(None);
         }

@@ -8,7 +8,9 @@ use core::fmt;
 
 use super::HeaderError;
 use crate::message::HeaderName;
-use crate::params::{header_params_find, Params};
+use crate::params::{header_params_find, Params, Wanted};
+
+const TAG: Wanted = Wanted::new(b"tag");
 use crate::parse::lex::{is_wsp, quoted_string, run, sws, unquote, Class};
 use crate::uri::{Uri, UriContext};
 
@@ -61,7 +63,7 @@ pub(crate) fn scan(i: &[u8]) -> Result<(Parts<'_>, usize), usize> {
         }
         (uri, after)
     };
-    let (rest, params, tag) = header_params_find(r, b"tag").map_err(|off| at(r) + off)?;
+    let (rest, params, tag) = header_params_find(r, TAG).map_err(|off| at(r) + off)?;
     Ok((
         Parts {
             display,

@@ -2,7 +2,9 @@
 
 use super::HeaderError;
 use crate::message::HeaderName;
-use crate::params::{header_params_find, Params};
+use crate::params::{header_params_find, Params, Wanted};
+
+const BRANCH: Wanted = Wanted::new(b"branch");
 use crate::parse::lex::{self, sep, sws};
 use crate::uri::{parse_host, HostKind};
 
@@ -120,7 +122,7 @@ pub(crate) fn scan_with_branch(i: &[u8]) -> Result<(Via<'_>, usize, Option<&[u8]
         port = Some(u16::try_from(n).map_err(|_| at(p))?);
         r = rest;
     }
-    let (rest, params, branch) = header_params_find(r, b"branch").map_err(|off| at(r) + off)?;
+    let (rest, params, branch) = header_params_find(r, BRANCH).map_err(|off| at(r) + off)?;
     Ok((
         Via {
             protocol,

@@ -116,11 +116,12 @@ header_names! {
 /// The longest known header name (`Authentication-Info`, ...).
 const MAX_KNOWN_LEN: usize = 19;
 
-/// A known name in the lookup table: its lower-cased bytes as three little-endian words
-/// (zero-padded) and its length.
+/// A known name in the lookup table: its bytes as three little-endian words (zero-padded),
+/// once as spelled in RFC 3261 and once lower-cased, and its length.
 #[derive(Clone, Copy)]
 struct Slot {
-    key: [u64; 3],
+    spelled: [u64; 3],
+    lower: [u64; 3],
     len: u8,
     name: HeaderName,
 }
@@ -129,11 +130,11 @@ struct Slot {
 const SLOTS: usize = 256;
 
 #[allow(clippy::indexing_slicing)] // const context: k < 24 and k < s.len() by the loop bound
-const fn const_key(s: &[u8]) -> [u64; 3] {
+const fn const_words(s: &[u8], lower: bool) -> [u64; 3] {
     let mut b = [0u8; 24];
     let mut k = 0;
     while k < s.len() && k < 24 {
-        b[k] = s[k].to_ascii_lowercase();
+        b[k] = if lower { s[k].to_ascii_lowercase() } else { s[k] };
         k += 1;
     }
     [
@@ -143,22 +144,23 @@ const fn const_key(s: &[u8]) -> [u64; 3] {
     ]
 }
 
+/// The slot a name hashes to, from its length and its first and last bytes with bit 5 set
+/// (so both cases of a letter hash alike; other collisions are resolved by comparing).
 #[inline]
-const fn slot_of(key: &[u64; 3], len: usize) -> usize {
-    let h = (key[0] ^ key[1].rotate_left(21) ^ key[2].rotate_left(42) ^ len as u64)
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (h >> 56) as usize
+const fn slot_of(len: usize, first: u8, last: u8) -> usize {
+    let h = (len as u32) ^ ((first as u32 | 0x20) << 8) ^ ((last as u32 | 0x20) << 16);
+    (h.wrapping_mul(0x9E37_79B1) >> 24) as usize
 }
 
-#[allow(clippy::indexing_slicing)] // const context: slots are masked into the table
+#[allow(clippy::indexing_slicing)] // const context: slots are masked into the table, s is not empty
 const fn insert(t: &mut [Slot; SLOTS], s: &[u8], name: HeaderName) {
-    let key = const_key(s);
-    let mut h = slot_of(&key, s.len());
+    let mut h = slot_of(s.len(), s[0], s[s.len() - 1]);
     while t[h].len != 0 {
         h = (h + 1) & (SLOTS - 1);
     }
     t[h] = Slot {
-        key,
+        spelled: const_words(s, false),
+        lower: const_words(s, true),
         len: s.len() as u8,
         name,
     };
@@ -167,7 +169,8 @@ const fn insert(t: &mut [Slot; SLOTS], s: &[u8], name: HeaderName) {
 #[allow(clippy::indexing_slicing)] // const context: k < ALL.len() by the loop bound
 const fn build_lookup() -> [Slot; SLOTS] {
     let empty = Slot {
-        key: [0; 3],
+        spelled: [0; 3],
+        lower: [0; 3],
         len: 0,
         name: HeaderName::Other,
     };
@@ -184,7 +187,7 @@ const fn build_lookup() -> [Slot; SLOTS] {
     t
 }
 
-/// Long and compact names, lower-cased, hashed by their words and length.
+/// Long and compact names, hashed by length, first and last byte.
 static LOOKUP: [Slot; SLOTS] = build_lookup();
 
 impl HeaderName {
@@ -199,25 +202,29 @@ impl HeaderName {
     #[inline]
     pub(crate) fn from_prefix(line: &[u8], len: usize) -> HeaderName {
         use crate::parse::swar::{keep, load, lower};
-        if len == 0 || len > MAX_KNOWN_LEN || len > line.len() {
+        let (Some(&first), Some(&last)) = (line.first(), line.get(len.wrapping_sub(1))) else {
+            return HeaderName::Other;
+        };
+        if len > MAX_KNOWN_LEN {
             return HeaderName::Other;
         }
-        // Lower-case eight bytes at a time; the bytes past the name are zeroed, as in the table.
+        // Eight bytes at a time; the bytes past the name are zeroed, as in the table.
         let word = |at: usize| {
             if len <= at {
                 0
             } else {
-                lower(keep(load(line, at), len - at))
+                keep(load(line, at), len - at)
             }
         };
-        let key = [word(0), word(8), word(16)];
-        let mut h = slot_of(&key, len);
+        let words = [word(0), word(8), word(16)];
+        let mut h = slot_of(len, first, last);
         // The table is at most a third full, so an empty slot ends every probe sequence.
         while let Some(slot) = LOOKUP.get(h) {
             if slot.len == 0 {
                 break;
             }
-            if usize::from(slot.len) == len && slot.key == key {
+            // Names are nearly always spelled as in the RFC; any other case is lower-cased.
+            if usize::from(slot.len) == len && (slot.spelled == words || slot.lower == words.map(lower)) {
                 return slot.name;
             }
             h = (h + 1) & (SLOTS - 1);

@@ -32,6 +32,8 @@ const PARAM_CHAR: u16 = 1024;
 const HEADER_CHAR: u16 = 2048;
 /// `password` unescaped (UNRESERVED | PASSWORD_EXTRA).
 const PASSWORD_CHAR: u16 = 4096;
+/// A byte taken as is inside a quoted string: anything but DQUOTE, "\", CR and LF.
+const QUOTED_PLAIN: u16 = 8192;
 
 const fn build_table() -> [u16; 256] {
     let mut t = [0u16; 256];
@@ -86,6 +88,9 @@ const fn build_table() -> [u16; 256] {
         }
         if f & (UNRESERVED | PASSWORD_EXTRA) != 0 {
             f |= PASSWORD_CHAR;
+        }
+        if !matches!(b, b'"' | b'\\' | b'\r' | b'\n') {
+            f |= QUOTED_PLAIN;
         }
         #[allow(clippy::indexing_slicing)] // const context: c < 256 by the loop bound
         {
@@ -174,6 +179,8 @@ impl Class {
     pub(crate) const PARAM: Class = Class(PARAM_CHAR);
     /// `hname` / `hvalue` unescaped.
     pub(crate) const HEADER: Class = Class(HEADER_CHAR);
+    /// Inside a quoted string, what needs no closer look (not DQUOTE, "\", CR, LF).
+    pub(crate) const QUOTED_PLAIN: Class = Class(QUOTED_PLAIN);
 
     /// True when `b` is in the class.
     #[cfg(test)]
@@ -293,6 +300,7 @@ pub fn quoted_string(i: &[u8]) -> Option<(&[u8], &[u8])> {
     };
     let mut k = 0;
     loop {
+        k += run(inner.get(k..)?, Class::QUOTED_PLAIN);
         match inner.get(k)? {
             b'"' => return Some((inner.get(k + 1..)?, inner.get(..k)?)),
             b'\\' => {
@@ -383,7 +391,8 @@ mod tests {
         i.iter().take_while(|&&b| c.has(b)).count()
     }
 
-    const CLASSES: [Class; 7] = [
+    const CLASSES: [Class; 8] = [
+        Class::QUOTED_PLAIN,
         Class::TOKEN,
         Class::WORD,
         Class::GEN_VALUE,
@@ -415,8 +424,43 @@ mod tests {
         }
     }
 
+    /// `quoted_string` as it was before it skipped plain runs with [`run`].
+    fn quoted_reference(i: &[u8]) -> Option<(&[u8], &[u8])> {
+        let inner = match i {
+            [b'"', rest @ ..] => rest,
+            _ => return None,
+        };
+        let mut k = 0;
+        loop {
+            match inner.get(k)? {
+                b'"' => return Some((inner.get(k + 1..)?, inner.get(..k)?)),
+                b'\\' => match inner.get(k + 1)? {
+                    b'\r' | b'\n' => return None,
+                    _ => k += 2,
+                },
+                b'\r' => match (inner.get(k + 1), inner.get(k + 2)) {
+                    (Some(b'\n'), Some(b' ' | b'\t')) => k += 3,
+                    _ => return None,
+                },
+                b'\n' => return None,
+                _ => k += 1,
+            }
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        #[test]
+        fn quoted_string_agrees_with_byte_loop(
+            text in "\"([a-z \\\\\"]|\r\n |\r|\n|\t|\u{e9}){0,30}\"?[ <a-z]{0,3}",
+            raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..30),
+        ) {
+            proptest::prop_assert_eq!(quoted_string(text.as_bytes()), quoted_reference(text.as_bytes()));
+            let mut q = alloc::vec![b'"'];
+            q.extend_from_slice(&raw);
+            proptest::prop_assert_eq!(quoted_string(&q), quoted_reference(&q));
+        }
+
         #[test]
         fn run_agrees_with_byte_loop(
             raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),

@@ -22,6 +22,12 @@ pub(crate) enum StartLine {
 /// `SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT`; "SIP" is case-insensitive (RFC 3261 §7.1,
 /// RFC 5234 §2.3). Returns the version and its length.
 fn version(i: &[u8]) -> Option<(Version, usize)> {
+    // The usual `SIP/2.0` not followed by another digit: what the grammar below gives too.
+    if let Some(rest) = i.strip_prefix(b"SIP/2.0") {
+        if !rest.first().is_some_and(u8::is_ascii_digit) {
+            return Some((Version::SIP_2_0, 7));
+        }
+    }
     let head = i.get(..4)?;
     if !lex::eq_ic(head, b"SIP/") {
         return None;
