@@ -7,16 +7,7 @@ use super::*;
 fn basic_call_answered_and_hung_up_by_the_caller() {
     let mut p = Pair::new();
     let t = Instant::from_millis(10);
-    let id =
-        p.a.call(
-            t,
-            "bob",
-            CallOptions {
-                sdp: Bytes::from_static(OFFER.as_bytes()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let id = p.a.call(t, "bob", with_offer()).unwrap();
     p.run(t);
     // Both support 100rel (RFC 3262): the 180 is reliable and gets a PRACK in the early dialog.
     assert_eq!(
@@ -100,15 +91,7 @@ fn basic_call_answered_and_hung_up_by_the_caller() {
 fn ack_is_repeated_for_a_retransmitted_2xx() {
     let mut p = Pair::new();
     let t = Instant::ZERO;
-    p.a.call(
-        t,
-        "bob",
-        CallOptions {
-            sdp: Bytes::from_static(OFFER.as_bytes()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    p.a.call(t, "bob", with_offer()).unwrap();
     p.run(t);
     let bob_id = incoming_id(&p.events_b);
     p.b.answer(t, bob_id, ANSWER);

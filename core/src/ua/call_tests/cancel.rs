@@ -70,16 +70,7 @@ fn cancel_waits_for_a_provisional_then_487() {
 fn answer_after_cancel_race_gets_ack_then_bye() {
     let mut p = Pair::new();
     let t = Instant::ZERO;
-    let id =
-        p.a.call(
-            t,
-            "bob",
-            CallOptions {
-                sdp: Bytes::from_static(OFFER.as_bytes()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let id = p.a.call(t, "bob", with_offer()).unwrap();
     p.run(t);
     let bob_id = incoming_id(&p.events_b);
     // Bob answers; the 200 is in flight when Alice hangs up (her CANCEL crosses it).

@@ -140,6 +140,14 @@ impl Pair {
     }
 }
 
+/// Call options carrying the standard test offer.
+fn with_offer() -> CallOptions {
+    CallOptions {
+        sdp: Bytes::from_static(OFFER.as_bytes()),
+        ..Default::default()
+    }
+}
+
 fn incoming_id(events: &[Event]) -> SessionId {
     events
         .iter()
@@ -171,16 +179,7 @@ fn ack_line(p: &Pair) -> String {
 fn established() -> (Pair, SessionId, SessionId) {
     let mut p = Pair::new();
     let t = Instant::ZERO;
-    let a =
-        p.a.call(
-            t,
-            "bob",
-            CallOptions {
-                sdp: Bytes::from_static(OFFER.as_bytes()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let a = p.a.call(t, "bob", with_offer()).unwrap();
     p.run(t);
     let b = incoming_id(&p.events_b);
     p.b.answer(t, b, ANSWER);

@@ -86,16 +86,7 @@ fn offerless_invite_takes_the_answer_from_the_ack() {
 fn reinvite_before_the_previous_invite_is_acked_gets_500_with_retry_after() {
     let mut p = Pair::new();
     let t = Instant::ZERO;
-    let a =
-        p.a.call(
-            t,
-            "bob",
-            CallOptions {
-                sdp: Bytes::from_static(OFFER.as_bytes()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let a = p.a.call(t, "bob", with_offer()).unwrap();
     p.run(t);
     let b = incoming_id(&p.events_b);
     p.b.answer(t, b, ANSWER);
@@ -127,16 +118,7 @@ fn reinvite_before_the_previous_invite_is_acked_gets_500_with_retry_after() {
 fn update_offer_in_the_early_dialog_before_the_answer_gets_500_with_retry_after() {
     let mut p = Pair::new();
     let t = Instant::ZERO;
-    let a =
-        p.a.call(
-            t,
-            "bob",
-            CallOptions {
-                sdp: Bytes::from_static(OFFER.as_bytes()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let a = p.a.call(t, "bob", with_offer()).unwrap();
     p.run(t);
     p.wire.clear();
     // Bob is ringing with Alice's INVITE offer unanswered; Alice sends an UPDATE with a new

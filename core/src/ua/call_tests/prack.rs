@@ -6,16 +6,7 @@ use super::*;
 fn early_media_183_is_reliable_and_retransmitted_until_prack() {
     let mut p = Pair::new();
     let t0 = Instant::ZERO;
-    let a =
-        p.a.call(
-            t0,
-            "bob",
-            CallOptions {
-                sdp: Bytes::from_static(OFFER.as_bytes()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let a = p.a.call(t0, "bob", with_offer()).unwrap();
     p.run(t0);
     let b = incoming_id(&p.events_b);
     p.wire.clear();
@@ -94,15 +85,7 @@ fn drain<R: rand_core::Rng>(ua: &mut Ua<R>) -> (Vec<Bytes>, Vec<Event>) {
 fn a_prack_that_arrives_after_our_2xx_still_gets_200() {
     let mut p = Pair::new();
     let t0 = Instant::ZERO;
-    p.a.call(
-        t0,
-        "bob",
-        CallOptions {
-            sdp: Bytes::from_static(OFFER.as_bytes()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    p.a.call(t0, "bob", with_offer()).unwrap();
     for invite in drain(&mut p.a).0 {
         p.b.handle_input(Input::Received {
             conn: p.conn_b,

@@ -33,16 +33,7 @@ fn unanswered_call_gets_408_after_no_answer_timeout() {
 fn session_timer_negotiated_and_refreshed_by_update_at_half_interval() {
     let mut p = Pair::new();
     let t0 = Instant::ZERO;
-    let a =
-        p.a.call(
-            t0,
-            "bob",
-            CallOptions {
-                sdp: Bytes::from_static(OFFER.as_bytes()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let a = p.a.call(t0, "bob", with_offer()).unwrap();
     p.run(t0);
     assert_eq!(
         header(&p.wire[0].1, "Session-Expires"),
@@ -97,15 +88,7 @@ fn session_timer_negotiated_and_refreshed_by_update_at_half_interval() {
 fn unrefreshed_session_ends_with_bye_at_expiry() {
     let mut p = Pair::new();
     let t0 = Instant::ZERO;
-    p.a.call(
-        t0,
-        "bob",
-        CallOptions {
-            sdp: Bytes::from_static(OFFER.as_bytes()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    p.a.call(t0, "bob", with_offer()).unwrap();
     p.run(t0);
     let b = incoming_id(&p.events_b);
     p.b.answer(t0, b, ANSWER);

@@ -64,16 +64,7 @@ fn attended_transfer_refer_carries_replaces_and_invite_with_replaces_replaces_th
     let (mut p, first_a, first_b) = established();
     let t = Instant::from_millis(1_000);
     // A second call between the same two UAs (B's side of it is what Replaces will name).
-    let second_a =
-        p.a.call(
-            t,
-            "bob",
-            CallOptions {
-                sdp: Bytes::from_static(OFFER.as_bytes()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let second_a = p.a.call(t, "bob", with_offer()).unwrap();
     p.run(t);
     let second_b = incoming_id(&p.events_b);
     p.b.answer(t, second_b, ANSWER);
