@@ -167,19 +167,10 @@ async fn run(seconds: u64) -> Result<(), String> {
 
 /// alice: call bob, talk for `seconds` (sending DTMF after one), hang up.
 async fn alice_calls(alice: &UaHandle, events: &mut Events, seconds: u64) -> Result<MediaStats, String> {
-    let mut media = RtpAudio::bind(audio(440)).await.map_err(|e| e.to_string())?;
-    let offer = media.local_offer().map_err(|e| e.to_string())?;
-    let session = alice
-        .call(
-            "bob",
-            CallOptions {
-                sdp: offer,
-                ..CallOptions::default()
-            },
-        )
+    let media = RtpAudio::bind(audio(440)).await.map_err(|e| e.to_string())?;
+    let (session, mut call) = CallMedia::call(alice, "bob", media, CallOptions::default())
         .await
         .map_err(|e| e.to_string())?;
-    let mut call = CallMedia::new(session.id(), media);
     until("alice", events, |e| {
         call.on_event(e).ok();
         matches!(e, Event::Confirmed { .. }).then_some(())
@@ -204,11 +195,10 @@ async fn bob_answers(bob: &UaHandle, events: &mut Events) -> Result<MediaStats, 
         _ => None,
     })
     .await?;
-    let mut media = RtpAudio::bind(audio(660)).await.map_err(|e| e.to_string())?;
-    let offer = offer.ok_or("the INVITE had no offer")?;
-    let answer = media.answer_offer(&offer).map_err(|e| e.to_string())?;
-    bob.session(id).answer(answer).await.map_err(|e| e.to_string())?;
-    let mut call = CallMedia::new(id, media);
+    let media = RtpAudio::bind(audio(660)).await.map_err(|e| e.to_string())?;
+    let (_, mut call) = CallMedia::answer(bob, id, offer.as_deref(), media)
+        .await
+        .map_err(|e| e.to_string())?;
     until("bob", events, |e| call.on_event(e).ok().flatten()).await
 }
 

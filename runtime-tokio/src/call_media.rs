@@ -1,9 +1,33 @@
 //! A call's media: the core's session events carry the SDP, [`CallMedia`] hands each one to
 //! the call's [`MediaSession`] (RFC 3264 offer/answer as the core reports it).
 
-use sansip_core::ua::{Event, Originator, SessionId};
+use sansip_core::message::StatusCode;
+use sansip_core::ua::{CallOptions, Event, Originator, SessionId};
 
 use crate::media::{MediaError, MediaSession, MediaStats};
+use crate::{CallError, Session, Stopped, UaHandle};
+
+/// Why [`CallMedia::call`] or [`CallMedia::answer`] did not go through.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallMediaError {
+    /// The media engine refused: no local offer, or no answer to the remote offer (the call
+    /// was then rejected with 488).
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    /// The call was not placed.
+    #[error(transparent)]
+    Call(#[from] CallError),
+    /// The UA has stopped.
+    #[error("the user agent has stopped")]
+    Stopped,
+}
+
+impl From<Stopped> for CallMediaError {
+    fn from(_: Stopped) -> CallMediaError {
+        CallMediaError::Stopped
+    }
+}
 
 /// One call and its media engine. Feed it every event of the UA ([`CallMedia::on_event`]); it
 /// keeps what concerns its call.
@@ -15,6 +39,48 @@ pub struct CallMedia<M> {
 }
 
 impl<M: MediaSession> CallMedia<M> {
+    /// Places a call to `target` with `media`'s offer as the INVITE body (`options.sdp` is
+    /// replaced): the call's handle, and its media to feed with the UA's events.
+    pub async fn call(
+        ua: &UaHandle,
+        target: &str,
+        mut media: M,
+        options: CallOptions,
+    ) -> Result<(Session, CallMedia<M>), CallMediaError> {
+        let sdp = media.local_offer()?;
+        let session = ua.call(target, CallOptions { sdp, ..options }).await?;
+        let id = session.id();
+        Ok((session, CallMedia::new(id, media)))
+    }
+
+    /// Answers incoming call `id` with `media`: an answer to the INVITE's `offer`, or, when it
+    /// had none, our offer in the 2xx (RFC 3261 §13.2.1; the answer comes in the ACK). When
+    /// `media` cannot answer the offer, the call is rejected with 488 (RFC 3261 §21.4.26) and
+    /// the engine's reason returned.
+    pub async fn answer(
+        ua: &UaHandle,
+        id: SessionId,
+        offer: Option<&[u8]>,
+        mut media: M,
+    ) -> Result<(Session, CallMedia<M>), CallMediaError> {
+        let session = ua.session(id);
+        let local = match offer {
+            Some(offer) => media.answer_offer(offer),
+            None => media.local_offer(),
+        };
+        match local {
+            Ok(local) => {
+                session.answer(local).await?;
+                Ok((session, CallMedia::new(id, media)))
+            }
+            Err(refused) => {
+                media.close();
+                session.reject(StatusCode::NOT_ACCEPTABLE_HERE).await?;
+                Err(refused.into())
+            }
+        }
+    }
+
     /// `media` for call `id`; its local description has been (or is being) given to the core.
     pub fn new(id: SessionId, media: M) -> CallMedia<M> {
         CallMedia {

@@ -84,7 +84,7 @@ mod transport;
 /// The sans-IO protocol core this adapter drives (`sansip-core`, built with `std` and `serde`).
 pub use sansip_core as core;
 
-pub use call_media::CallMedia;
+pub use call_media::{CallMedia, CallMediaError};
 pub use handle::{Events, MessageError, StartError, Stopped, Ua, UaHandle};
 pub use options::{UaOptions, DEFAULT_CONNECT_TIMEOUT};
 pub use session::{CallError, Session, SessionError};

@@ -1,6 +1,6 @@
 //! Calls through the async handle (signalling only; the tests supply the SDP): two UAs
 //! registered over WebSocket to the in-process registrar, which routes their calls
-//! (`support/proxy.rs`). Real sockets on 127.0.0.1 and real time; each test is guarded by a
+//! (`sansip_tokio::lab`). Real sockets on 127.0.0.1 and real time; each test is guarded by a
 //! 10 s timeout.
 #![allow(
     clippy::unwrap_used,
@@ -284,6 +284,88 @@ async fn stop_hangs_up_before_unregistering() {
         assert_eq!(
             alice.call("bob", offer()).await.map(|s| s.id()),
             Err(CallError::Stopped)
+        );
+    })
+    .await;
+}
+
+/// CallMedia with the RTP engine on both ends: the offer is answered, RTP flows, and an offer
+/// the engine cannot take (G.722 only) is refused with 488 (RFC 3261 §21.4.26).
+#[tokio::test]
+async fn call_media_answers_what_it_can_and_refuses_the_rest_with_488() {
+    use sansip_tokio::media::{AudioOptions, MediaError, RtpAudio};
+    use sansip_tokio::{CallMedia, CallMediaError};
+    let loopback = AudioOptions {
+        bind_ip: "127.0.0.1".parse().unwrap(),
+        advertised_ip: Some("127.0.0.1".parse().unwrap()),
+        ..AudioOptions::default()
+    };
+    guard(async {
+        let (_reg, (alice, mut alice_events), (bob, mut bob_events)) = alice_and_bob().await;
+        let media = RtpAudio::bind(loopback.clone()).await.unwrap();
+        let (call, mut caller) = CallMedia::call(&alice, "bob", media, CallOptions::default())
+            .await
+            .unwrap();
+        let seen = until(&mut bob_events, |e| matches!(e, Event::NewSession { .. })).await;
+        let Some(Event::NewSession { id, sdp, .. }) = seen.last() else {
+            panic!("{seen:?}");
+        };
+        let media = RtpAudio::bind(loopback.clone()).await.unwrap();
+        let (_, mut callee) = CallMedia::answer(&bob, *id, sdp.as_deref(), media).await.unwrap();
+        until(&mut alice_events, |e| {
+            caller.on_event(e).unwrap();
+            matches!(e, Event::Confirmed { .. })
+        })
+        .await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        call.terminate().await.unwrap();
+        let mut ended = None;
+        until(&mut alice_events, |e| {
+            ended = caller.on_event(e).unwrap();
+            ended.is_some()
+        })
+        .await;
+        let caller_stats = ended.unwrap();
+        let mut ended = None;
+        until(&mut bob_events, |e| {
+            ended = callee.on_event(e).unwrap();
+            ended.is_some()
+        })
+        .await;
+        let callee_stats = ended.unwrap();
+        // 0.5 s of 20 ms packets each way.
+        assert!(caller_stats.rtp_received >= 15, "{caller_stats:?}");
+        assert!(callee_stats.rtp_received >= 15, "{callee_stats:?}");
+
+        // An offer of G.722 only: no common codec, so bob's media refuses and the call fails.
+        let g722 = "v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9\r\na=rtpmap:9 G722/8000\r\n";
+        let call = alice
+            .call(
+                "bob",
+                CallOptions {
+                    sdp: g722.into(),
+                    ..CallOptions::default()
+                },
+            )
+            .await
+            .unwrap();
+        let seen = until(&mut bob_events, |e| matches!(e, Event::NewSession { .. })).await;
+        let Some(Event::NewSession { id, sdp, .. }) = seen.last() else {
+            panic!("{seen:?}");
+        };
+        let media = RtpAudio::bind(loopback).await.unwrap();
+        let refused = CallMedia::answer(&bob, *id, sdp.as_deref(), media).await;
+        assert!(
+            matches!(refused, Err(CallMediaError::Media(MediaError::NoCommonCodec { .. }))),
+            "{refused:?}"
+        );
+        let failed = until(&mut alice_events, |e| matches!(e, Event::Failed { .. })).await;
+        assert!(
+            matches!(
+                failed.last(),
+                Some(Event::Failed { id, status: Some(StatusCode::NOT_ACCEPTABLE_HERE), .. }) if *id == call.id()
+            ),
+            "{failed:?}"
         );
     })
     .await;

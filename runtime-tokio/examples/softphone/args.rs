@@ -180,6 +180,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, ArgsEr
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

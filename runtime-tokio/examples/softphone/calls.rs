@@ -10,7 +10,7 @@ use sansip_tokio::core::config::Config;
 use sansip_tokio::core::message::StatusCode;
 use sansip_tokio::core::ua::{CallOptions, Event, Originator, SessionId};
 use sansip_tokio::media::{AudioOptions, AudioSource, MediaSession, MediaStats, RtpAudio};
-use sansip_tokio::CallMedia;
+use sansip_tokio::{CallMedia, CallMediaError};
 use tokio::time::Instant;
 
 use crate::Softphone;
@@ -44,20 +44,10 @@ pub async fn call(
     if let Some(wav) = play {
         options.source = AudioSource::Wav(wav);
     }
-    let mut media = RtpAudio::bind(options).await.map_err(|e| e.to_string())?;
-    let offer = media.local_offer().map_err(|e| e.to_string())?;
-    let session = phone
-        .ua
-        .call(
-            target,
-            CallOptions {
-                sdp: offer,
-                ..CallOptions::default()
-            },
-        )
+    let media = RtpAudio::bind(options).await.map_err(|e| e.to_string())?;
+    let (session, mut call) = CallMedia::call(phone.ua, target, media, CallOptions::default())
         .await
         .map_err(|e| e.to_string())?;
-    let mut call = CallMedia::new(session.id(), media);
     let mut hang_up_at: Option<Instant> = None;
     let mut confirmed = false;
     loop {
@@ -159,24 +149,14 @@ pub async fn listen(
                 answered += 1;
                 let mut options = phone.media.clone();
                 options.record = record.as_deref().map(|path| numbered(path, answered));
-                let mut media = RtpAudio::bind(options).await.map_err(|e| e.to_string())?;
+                let media = RtpAudio::bind(options).await.map_err(|e| e.to_string())?;
                 // RFC 3264 §6: answer the INVITE's offer; without one, our 2xx carries the offer.
-                let local = match sdp {
-                    Some(offer) => media.answer_offer(offer),
-                    None => media.local_offer(),
-                };
-                match local {
-                    Ok(local) => {
-                        session.answer(local).await.map_err(|e| e.to_string())?;
-                        calls.insert(*id, CallMedia::new(*id, media));
+                match CallMedia::answer(phone.ua, *id, sdp.as_deref(), media).await {
+                    Ok((_, call)) => {
+                        calls.insert(*id, call);
                     }
-                    Err(problem) => {
-                        println!("refused: {problem}");
-                        session
-                            .reject(StatusCode::NOT_ACCEPTABLE_HERE)
-                            .await
-                            .map_err(|e| e.to_string())?;
-                    }
+                    Err(CallMediaError::Media(problem)) => println!("refused with 488: {problem}"),
+                    Err(other) => return Err(other.to_string()),
                 }
             }
             Event::Confirmed { id } if calls.contains_key(id) => println!("confirmed"),

@@ -30,7 +30,7 @@ pub fn start(config: Config, options: UaOptions) -> (UaHandle, Events) {
 }
 
 /// The events up to and including the first that `last` accepts, without traces.
-pub async fn until(events: &mut Events, last: impl Fn(&Event) -> bool) -> Vec<Event> {
+pub async fn until(events: &mut Events, mut last: impl FnMut(&Event) -> bool) -> Vec<Event> {
     let mut seen = Vec::new();
     while let Some(event) = events.next().await {
         let done = last(&event);
