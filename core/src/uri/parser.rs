@@ -7,6 +7,32 @@ use super::escape::{escaped_class_run, escaped_run};
 use super::{parse_host, Range, Scheme, Uri, UriContext, UriError, UriErrorKind, MAX_URI_LEN};
 use crate::parse::lex::{eq_ic, Class};
 
+/// `scheme ":"` at the start of `i`: the scheme's length (without the colon) and kind.
+/// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` (RFC 3261 §25.1).
+fn scheme(i: &[u8]) -> Result<(usize, Scheme), UriError> {
+    let slen = i
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        .count();
+    if slen == 0 || !i.first().is_some_and(u8::is_ascii_alphabetic) || i.get(slen) != Some(&b':') {
+        return Err(UriError {
+            kind: UriErrorKind::Scheme,
+            offset: 0,
+        });
+    }
+    let name = i.get(..slen).unwrap_or_default();
+    let scheme = if eq_ic(name, b"sip") {
+        Scheme::Sip
+    } else if eq_ic(name, b"sips") {
+        Scheme::Sips
+    } else if eq_ic(name, b"tel") {
+        Scheme::Tel
+    } else {
+        Scheme::Other
+    };
+    Ok((slen, scheme))
+}
+
 impl Uri {
     /// Parses the longest URI at the start of `i`. The returned `Uri` has an empty `raw`;
     /// callers attach the bytes.
@@ -15,23 +41,10 @@ impl Uri {
         if i.is_empty() {
             return err(UriErrorKind::Empty, 0);
         }
-        // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3261 §25.1)
-        let slen = i
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-            .count();
-        if slen == 0 || !i.first().is_some_and(u8::is_ascii_alphabetic) || i.get(slen) != Some(&b':') {
-            return err(UriErrorKind::Scheme, 0);
-        }
-        let name = i.get(..slen).unwrap_or_default();
-        let scheme = if eq_ic(name, b"sip") {
-            Scheme::Sip
-        } else if eq_ic(name, b"sips") {
-            Scheme::Sips
-        } else if eq_ic(name, b"tel") {
-            Scheme::Tel
-        } else {
-            Scheme::Other
+        let (slen, scheme) = match i {
+            // The usual lower-case `sip:`, as the general rule below reads it.
+            [b's', b'i', b'p', b':', ..] => (3, Scheme::Sip),
+            _ => scheme(i)?,
         };
         let mut uri = Uri {
             raw: Bytes::new(),
@@ -91,11 +104,10 @@ impl Uri {
                 Some(c) => (c, true),
                 None => (ui_len, false),
             };
-            let user = ui.get(..user_len).unwrap_or_default();
-            match escaped_class_run(user, Class::USER, |_| false) {
-                Ok(n) if n == user.len() && n > 0 => {}
-                Ok(n) => return err(UriErrorKind::UserInfo, pos + n),
-                Err(n) => return err(UriErrorKind::Escape, pos + n),
+            // `ui` is user characters, ':' and valid escapes (the run above stopped at '@'),
+            // so the user before the first ':' is valid when it is not empty.
+            if user_len == 0 {
+                return err(UriErrorKind::UserInfo, pos);
             }
             self.user = Some(Range::new(pos, pos + user_len));
             if has_pw {
