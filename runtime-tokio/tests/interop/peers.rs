@@ -1,5 +1,5 @@
 //! What the interop tests share: where the peers are (from the environment
-//! `tests/interop/run` sets), sansip UAs configured for them, sipp processes, event helpers.
+//! `tests/interop/run` sets), sansip UAs configured for them, sipp processes.
 
 use std::future::Future;
 use std::net::UdpSocket;
@@ -7,28 +7,28 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use sansip_tokio::core::config::Config;
-use sansip_tokio::core::ua::Event;
-use sansip_tokio::{ladder_entry, Events, TlsOptions, Ua, UaHandle, UaOptions};
+use sansip_tokio::core::ua::CallOptions;
+use sansip_tokio::{Events, Session, TlsOptions, Ua, UaHandle, UaOptions};
+
+use crate::events::{registered, until};
+
+/// The transports Kamailio listens on: the same five the lab server offers.
+pub use sansip_tokio::lab::Transport;
 
 /// The SIP domain Kamailio serves (a config `alias`).
 pub const DOMAIN: &str = "sansip.test";
+
+/// The registration lifetime sansip asks for (JsSIP's default `register_expires`), which
+/// Kamailio grants as it is.
+pub const EXPIRES: u32 = 600;
 
 /// How long one test may take.
 const TEST_LIMIT: Duration = Duration::from_secs(60);
 
 /// How long a sipp scenario may take.
 const SIPP_LIMIT: Duration = Duration::from_secs(20);
-
-/// The transports Kamailio listens on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Transport {
-    Ws,
-    Wss,
-    Udp,
-    Tcp,
-    Tls,
-}
 
 /// Where the peers are.
 #[derive(Debug)]
@@ -166,56 +166,34 @@ pub fn start_ua(
     Ua::start_with(config, UaOptions::new().tls(tls)).unwrap()
 }
 
-/// The events up to and including the first that `last` accepts, without traces (which are
-/// printed).
-pub async fn until(events: &mut Events, last: impl Fn(&Event) -> bool) -> Vec<Event> {
-    let mut seen = Vec::new();
-    while let Some(event) = events.next().await {
-        let done = last(&event);
-        if let Event::SipTrace {
-            direction,
-            server,
-            data,
-        } = &event
-        {
-            println!("{}", ladder_entry(*direction, server, data));
-        } else {
-            println!("event: {event:?}");
-            seen.push(event);
-        }
-        if done {
-            return seen;
-        }
-    }
-    panic!("the ua ended first; events: {seen:?}");
+/// Starts a UA for `user` with the password Kamailio has for them (`<user>-secret`) and
+/// returns once it is registered.
+pub async fn registered_ua(
+    env: &PeerEnv,
+    user: &str,
+    transport: Transport,
+    extra: &str,
+) -> (UaHandle, Events) {
+    let (ua, mut events) = start_ua(env, user, &format!("{user}-secret"), transport, extra);
+    until(&mut events, registered).await;
+    (ua, events)
 }
 
-pub fn registered(e: &Event) -> bool {
-    matches!(e, Event::Registered { .. })
+/// alice on WebSocket and bob on UDP, both registered (at the same time).
+pub async fn alice_on_ws_and_bob_on_udp(env: &PeerEnv) -> ((UaHandle, Events), (UaHandle, Events)) {
+    tokio::join!(
+        registered_ua(env, "alice", Transport::Ws, ""),
+        registered_ua(env, "bob", Transport::Udp, "")
+    )
 }
 
-pub fn ended(e: &Event) -> bool {
-    matches!(e, Event::Ended { .. } | Event::Failed { .. })
-}
-
-/// Waits for a MESSAGE from `from_user`@sansip.test with `body` (text/plain).
-pub async fn expect_message(events: &mut Events, from_user: &str, body: &str) {
-    let seen = until(events, |e| matches!(e, Event::NewMessage { .. })).await;
-    let Some(Event::NewMessage {
-        from,
-        content_type,
-        body: got,
-        ..
-    }) = seen.last()
-    else {
-        unreachable!()
+/// Calls `target` with `sdp` as the offer.
+pub async fn call(ua: &UaHandle, target: &str, sdp: impl Into<Bytes>) -> Session {
+    let options = CallOptions {
+        sdp: sdp.into(),
+        ..CallOptions::default()
     };
-    assert!(
-        from.contains(&format!("sip:{from_user}@{DOMAIN}")),
-        "from {from}, wanted {from_user}"
-    );
-    assert_eq!(content_type.as_deref(), Some("text/plain"));
-    assert_eq!(String::from_utf8_lossy(got), body);
+    ua.call(target, options).await.unwrap()
 }
 
 /// An SDP offer or answer for PCMU audio on 127.0.0.1:`port` (signalling-only calls).
