@@ -179,6 +179,19 @@ impl Wanted {
     }
 }
 
+/// [`sep`](crate::parse::lex::sep), with the usual case (no whitespace around the separator)
+/// decided inline; whitespace goes to the general rule.
+#[inline(always)]
+fn sep_here(i: &[u8], c: u8) -> Option<&[u8]> {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    match i {
+        [] => None,
+        [x, r @ ..] if *x == c && !r.first().is_some_and(ws) => Some(r),
+        [x, ..] if *x != c && !ws(x) => None,
+        _ => crate::parse::lex::sep(i, c),
+    }
+}
+
 /// [`header_params`] that also looks up the parameter named `want` (case-insensitive) on the
 /// way, as [`Params::get`] would find it in the text: `Some(None)` when it has no value,
 /// `None` when absent.
@@ -191,7 +204,7 @@ pub(crate) fn header_params_find<'a>(
     let mut rest = i;
     let mut first: Option<usize> = None;
     let mut last_end = 0usize;
-    while let Some(r) = crate::parse::lex::sep(rest, b';') {
+    while let Some(r) = sep_here(rest, b';') {
         let name_len = run(r, Class::TOKEN);
         if name_len == 0 {
             // `;;` or `;` with nothing: RFC 4475 §3.1.2.1.
@@ -205,7 +218,7 @@ pub(crate) fn header_params_find<'a>(
         if wanted {
             found = Some(None);
         }
-        if let Some(v) = crate::parse::lex::sep(after, b'=') {
+        if let Some(v) = sep_here(after, b'=') {
             let vlen = if v.first() == Some(&b'"') {
                 match quoted_string(v) {
                     Some((rest2, _)) => v.len() - rest2.len(),
@@ -236,6 +249,15 @@ pub(crate) fn header_params_find<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// The inline separator check answers as the general one.
+        #[test]
+        fn sep_here_agrees_with_sep(text in "[;= \t\r\na]{0,6}", c in proptest::sample::select(alloc::vec![b';', b'=', b','])) {
+            proptest::prop_assert_eq!(sep_here(text.as_bytes(), c), crate::parse::lex::sep(text.as_bytes(), c));
+        }
+    }
 
     #[test]
     fn iterates_with_lws_and_quotes() {

@@ -69,10 +69,24 @@ impl Method {
 
     /// The standard method spelled exactly `t`, if any.
     pub fn known(t: &[u8]) -> Option<Method> {
-        KNOWN
-            .iter()
-            .find(|(n, _)| n.as_bytes() == t)
-            .map(|(_, m)| m.clone())
+        // One match (a switch on the length, then a compare) instead of a search of KNOWN.
+        Some(match t {
+            b"INVITE" => Method::Invite,
+            b"ACK" => Method::Ack,
+            b"BYE" => Method::Bye,
+            b"CANCEL" => Method::Cancel,
+            b"REGISTER" => Method::Register,
+            b"OPTIONS" => Method::Options,
+            b"PRACK" => Method::Prack,
+            b"SUBSCRIBE" => Method::Subscribe,
+            b"NOTIFY" => Method::Notify,
+            b"PUBLISH" => Method::Publish,
+            b"INFO" => Method::Info,
+            b"REFER" => Method::Refer,
+            b"MESSAGE" => Method::Message,
+            b"UPDATE" => Method::Update,
+            _ => return None,
+        })
     }
 
     /// The method name as sent on the wire.
@@ -102,5 +116,21 @@ impl fmt::Display for Method {
 impl From<&'static str> for Method {
     fn from(s: &'static str) -> Method {
         Self::known(s.as_bytes()).unwrap_or_else(|| Method::Extension(Bytes::from_static(s.as_bytes())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_is_the_table() {
+        for (name, m) in KNOWN {
+            assert_eq!(Method::known(name.as_bytes()).as_ref(), Some(m), "{name}");
+            assert_eq!(m.as_str(), *name);
+            assert_eq!(Method::known(name.to_ascii_lowercase().as_bytes()), None);
+        }
+        assert_eq!(Method::known(b""), None);
+        assert_eq!(Method::known(b"INVITEX"), None);
     }
 }

@@ -249,14 +249,12 @@ pub fn sws(i: &[u8]) -> &[u8] {
     }
     let mut rest = i;
     loop {
-        let (r, _) = match wsp0(rest) {
-            Ok(v) => v,
-            Err(_) => return rest,
-        };
-        rest = r;
+        while let [b' ' | b'\t', r @ ..] = rest {
+            rest = r;
+        }
         match rest {
-            [b'\r', b'\n', b' ' | b'\t', ..] => rest = rest.get(2..).unwrap_or_default(),
-            [b'\n', b' ' | b'\t', ..] => rest = rest.get(1..).unwrap_or_default(),
+            // A fold: CRLF (or a bare LF) followed by whitespace, which the next round skips.
+            [b'\r', b'\n', r @ ..] | [b'\n', r @ ..] if matches!(r.first(), Some(b' ' | b'\t')) => rest = r,
             _ => return rest,
         }
     }
@@ -448,8 +446,30 @@ mod tests {
         }
     }
 
+    /// `sws` as it was, on nom's `take_while`.
+    fn sws_reference(i: &[u8]) -> &[u8] {
+        let mut rest = i;
+        loop {
+            let (r, _) = match wsp0(rest) {
+                Ok(v) => v,
+                Err(_) => return rest,
+            };
+            rest = r;
+            match rest {
+                [b'\r', b'\n', b' ' | b'\t', ..] => rest = rest.get(2..).unwrap_or_default(),
+                [b'\n', b' ' | b'\t', ..] => rest = rest.get(1..).unwrap_or_default(),
+                _ => return rest,
+            }
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        #[test]
+        fn sws_agrees_with_reference(text in "[ \t\r\na]{0,12}") {
+            proptest::prop_assert_eq!(sws(text.as_bytes()), sws_reference(text.as_bytes()));
+        }
+
         #[test]
         fn quoted_string_agrees_with_byte_loop(
             text in "\"([a-z \\\\\"]|\r\n |\r|\n|\t|\u{e9}){0,30}\"?[ <a-z]{0,3}",
