@@ -97,7 +97,7 @@ pub(crate) fn parse(
     let method = Method::from_token(data, start, start + mlen);
     let uri_start = start + mlen + 1;
     let rest = line.get(mlen + 1..).unwrap_or_default();
-    let ulen = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+    let ulen = memchr::memchr(b' ', rest).unwrap_or(rest.len());
     if ulen > limits.max_uri_len {
         return Err(ParseError::at(K::UriTooLong, uri_start));
     }
