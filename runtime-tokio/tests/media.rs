@@ -303,6 +303,41 @@ async fn rtcp_on_its_own_port_and_a_wav_played_once() {
     .await;
 }
 
+/// A re-offer that sets the audio stream to port 0 removes it (RFC 3264 §8.2): the other side
+/// stops sending and keeps the call; a later description with a port brings it back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_removed_by_port_zero_stops_sending() {
+    guard(async {
+        let mut alice = RtpAudio::bind(loopback(AudioSource::Silence)).await.unwrap();
+        let mut bob = RtpAudio::bind(loopback(AudioSource::Silence)).await.unwrap();
+        let offer = text(&alice.local_offer().unwrap());
+        let answer = bob.answer_offer(offer.as_bytes()).unwrap();
+        alice.apply_remote(&answer).unwrap();
+        let sent = |(before, after, _): (MediaStats, MediaStats, Duration)| after.rtp_sent - before.rtp_sent;
+        let flowing = sent(measure(&bob, Duration::from_millis(300)).await);
+        assert!(flowing >= 10, "{flowing}");
+        // alice's re-offer: the same description with the audio port set to 0.
+        let port = alice.advertised_rtp_addr().port();
+        let removed = offer.replace(&format!("m=audio {port} "), "m=audio 0 ");
+        assert_ne!(removed, offer);
+        bob.apply_remote(removed.as_bytes()).unwrap();
+        sleep(Duration::from_millis(100)).await;
+        assert_eq!(sent(measure(&bob, Duration::from_millis(300)).await), 0);
+        assert!(!bob.stats().sending);
+        // Back with its port: bob sends again.
+        bob.apply_remote(offer.as_bytes()).unwrap();
+        let resumed = sent(measure(&bob, Duration::from_millis(300)).await);
+        assert!(resumed >= 10, "{resumed}");
+        // A description with no audio at all is still refused.
+        let video_only = offer.replace("m=audio", "m=video");
+        assert!(matches!(
+            bob.apply_remote(video_only.as_bytes()),
+            Err(sansip_tokio::media::MediaError::NoAudioStream)
+        ));
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn latches_onto_the_source_of_the_peers_rtp() {
     guard(async {

@@ -153,6 +153,18 @@ impl Engine {
         self.negotiated = Some(agreed);
     }
 
+    /// The peer removed the audio stream (port 0, RFC 3264 §8.2): nothing goes out any more
+    /// until a later description brings it back.
+    pub(crate) fn remove_stream(&mut self) {
+        if let Some(n) = self.negotiated.as_mut() {
+            n.direction = sansip_core::sdp::Direction::Inactive;
+            n.rtp = None;
+            n.rtcp = None;
+        }
+        self.remote_rtp = None;
+        self.remote_rtcp = None;
+    }
+
     pub(crate) fn set_local_hold(&mut self, on: bool) {
         self.local_hold = on;
     }

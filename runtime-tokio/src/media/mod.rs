@@ -302,7 +302,8 @@ pub trait MediaSession: Send {
     /// answered), and starts the media.
     fn answer_offer(&mut self, offer: &[u8]) -> Result<bytes::Bytes, MediaError>;
     /// Applies a remote description: the answer to our offer, or a later one (re-INVITE or
-    /// UPDATE: a new address, a new direction; `sendonly` hold stops our sending).
+    /// UPDATE: a new address, a new direction; `sendonly` hold stops our sending; an audio
+    /// stream set to port 0 is removed, RFC 3264 §8.2, and our sending stops).
     fn apply_remote(&mut self, sdp: &[u8]) -> Result<(), MediaError>;
     /// Puts the call on hold from our side (stop sending RTP) or takes it off hold.
     fn set_local_hold(&mut self, on: bool);

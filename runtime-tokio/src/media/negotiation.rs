@@ -243,6 +243,16 @@ pub(crate) fn remote(sdp: &Sdp, local: &LocalDescription) -> Result<Negotiated, 
     negotiated(&chosen, codec, payload_type, local.rtcp_mux, local.direction)
 }
 
+/// True when `sdp` has an audio stream, and every one is set to port 0: the peer removed the
+/// audio (RFC 3264 §8.2), which is not a refusal.
+pub(crate) fn audio_removed(sdp: &Sdp) -> bool {
+    let mut audio = sdp
+        .media()
+        .filter(|m| m.media().eq_ignore_ascii_case("audio"))
+        .peekable();
+    audio.peek().is_some() && audio.all(|m| m.is_rejected())
+}
+
 /// Parses a remote description.
 pub(crate) fn parse(sdp: &[u8]) -> Result<Sdp, MediaError> {
     Sdp::parse(Bytes::copy_from_slice(sdp)).map_err(MediaError::RemoteSdp)

@@ -359,7 +359,15 @@ impl MediaSession for RtpAudio {
     fn apply_remote(&mut self, sdp: &[u8]) -> Result<(), MediaError> {
         self.check_open()?;
         let sdp = negotiation::parse(sdp)?;
-        let agreed = negotiation::remote(&sdp, &self.description)?;
+        let agreed = match negotiation::remote(&sdp, &self.description) {
+            Ok(agreed) => agreed,
+            // RFC 3264 §8.2: a stream set to port 0 is removed; stop sending, keep the call.
+            Err(MediaError::NoAudioStream) if negotiation::audio_removed(&sdp) => {
+                lock(&self.engine).remove_stream();
+                return Ok(());
+            }
+            Err(refused) => return Err(refused),
+        };
         lock(&self.engine).apply(agreed);
         Ok(())
     }
