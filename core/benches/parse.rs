@@ -14,6 +14,16 @@
 //!   similar size, start line included.
 //! - `rsip/parse` and `rsip/parse+fields`: `rsip::SipMessage::try_from(&[u8])`, then the same
 //!   fields through rsip's typed headers.
+//!
+//! Instruction counts (reliable on a loaded machine): with `SANSIP_PARSE_LOOP=<message>` the
+//! binary skips criterion and runs 10,000 sansip parse+fields, then as many httparse header
+//! parses, each in its own function to measure alone:
+//!
+//! ```sh
+//! cargo bench -p sansip-core --bench parse --no-run     # prints the binary's path
+//! SANSIP_PARSE_LOOP=invite_sdp valgrind --tool=callgrind \
+//!     --toggle-collect='parse::loop_sansip' <binary>     # or 'parse::loop_httparse'
+//! ```
 
 #![allow(
     clippy::unwrap_used,
@@ -26,7 +36,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use rsip::prelude::*;
 use sansip_core::message::Message;
 use sansip_core::parse::{parse_message, Framing, Limits};
@@ -208,6 +218,24 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// 10,000 sansip parse+fields of `bytes` (see the module docs).
+#[inline(never)]
+fn loop_sansip(bytes: &Bytes, limits: &Limits) {
+    for _ in 0..10_000 {
+        let msg = parse_message(black_box(bytes.clone()), Framing::Datagram, limits).unwrap();
+        black_box(sansip_fields(&msg));
+    }
+}
+
+/// 10,000 httparse header parses of `bytes` (see the module docs).
+#[inline(never)]
+fn loop_httparse(bytes: &[u8]) {
+    for _ in 0..10_000 {
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        black_box(httparse_headers(black_box(bytes), &mut headers));
+    }
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -215,4 +243,16 @@ fn config() -> Criterion {
 }
 
 criterion_group! { name = benches; config = config(); targets = bench }
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(name) = std::env::var("SANSIP_PARSE_LOOP") {
+        let bytes = Bytes::from(load(&name));
+        // Shared once, as in the criterion loops, so every clone is a refcount bump.
+        drop(bytes.clone());
+        loop_sansip(&bytes, &Limits::default());
+        loop_httparse(&bytes);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
