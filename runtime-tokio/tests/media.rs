@@ -303,6 +303,29 @@ async fn rtcp_on_its_own_port_and_a_wav_played_once() {
     .await;
 }
 
+/// Each side sends packets of the duration the other's description asks for (RFC 3264 §5.1):
+/// alice's offer says 40 ms, bob's answer 20 ms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_side_sends_the_packet_duration_the_other_asks_for() {
+    guard(async {
+        let mut alice = RtpAudio::bind(loopback(AudioSource::Silence)).await.unwrap();
+        let mut bob = RtpAudio::bind(loopback(AudioSource::Silence)).await.unwrap();
+        let offer = text(&alice.local_offer().unwrap());
+        assert!(offer.contains("a=ptime:20\r\n"), "{offer}");
+        let offer = offer.replace("a=ptime:20", "a=ptime:40");
+        let answer = bob.answer_offer(offer.as_bytes()).unwrap();
+        alice.apply_remote(&answer).unwrap();
+        sleep(Duration::from_millis(1000)).await;
+        let (a, b) = (alice.close(), bob.close());
+        // bob sends 40 ms packets (320 samples), alice 20 ms ones (160).
+        assert_eq!(a.payload_bytes_received, a.rtp_received * 320, "{a:?}");
+        assert_eq!(b.payload_bytes_received, b.rtp_received * 160, "{b:?}");
+        assert!((20..=30).contains(&a.rtp_received), "{a:?}");
+        assert!((40..=60).contains(&b.rtp_received), "{b:?}");
+    })
+    .await;
+}
+
 /// A re-offer that sets the audio stream to port 0 removes it (RFC 3264 §8.2): the other side
 /// stops sending and keeps the call; a later description with a port brings it back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -59,11 +59,17 @@ pub(crate) struct StreamIds {
 pub(crate) struct Engine {
     ids: StreamIds,
     sequence: u16,
-    /// The index of the next frame to send (see [`Engine::frames`]).
+    /// The index of the next frame to send (see [`Engine::frames`]), counted from `epoch`.
     next_frame: u64,
     started: Instant,
+    /// The start of frame 0 and its RTP timestamp: the engine's start, or the frame boundary
+    /// where the packet duration last changed.
+    epoch: Instant,
+    epoch_timestamp: u32,
     frame: Duration,
     samples_per_frame: u32,
+    /// A packet duration the peer asked for, taken at the next frame boundary.
+    pending_ptime: Option<u32>,
     source: Source,
     recorder: Option<WavRecorder>,
     cname: String,
@@ -105,8 +111,11 @@ impl Engine {
             sequence: ids.sequence,
             next_frame: 0,
             started: now,
+            epoch: now,
+            epoch_timestamp: ids.timestamp,
             frame: Duration::from_millis(u64::from(ptime_ms)),
             samples_per_frame: SAMPLE_RATE / 1000 * ptime_ms,
+            pending_ptime: None,
             source,
             recorder,
             cname,
@@ -148,6 +157,13 @@ impl Engine {
         }
         if agreed.telephone_event.is_none() {
             self.dtmf_out = DtmfSender::default();
+        }
+        // RFC 3264 §5.1: a=ptime is the packet duration the peer would like to receive.
+        if let Some(ms) = agreed
+            .ptime
+            .filter(|ms| u64::from(*ms) != self.frame.as_millis() as u64)
+        {
+            self.pending_ptime = Some(ms);
         }
         self.stats.codec = Some(agreed.codec);
         self.negotiated = Some(agreed);
@@ -193,9 +209,9 @@ impl Engine {
         }
     }
 
-    /// The index of the frame due at `now`, counted in ptimes since the engine started.
+    /// The index of the frame due at `now`, counted in ptimes since the epoch.
     fn frame_index(&self, now: Instant) -> u64 {
-        let frames = now.saturating_duration_since(self.started).as_micros() / self.frame.as_micros().max(1);
+        let frames = now.saturating_duration_since(self.epoch).as_micros() / self.frame.as_micros().max(1);
         u64::try_from(frames).unwrap_or(u64::MAX)
     }
 
@@ -203,9 +219,21 @@ impl Engine {
     /// hold and late ticks (RFC 3550 §5.1).
     fn frame_timestamp(&self, index: u64) -> u32 {
         let index = (index % (1 << 32)) as u32;
-        self.ids
-            .timestamp
+        self.epoch_timestamp
             .wrapping_add(index.wrapping_mul(self.samples_per_frame))
+    }
+
+    /// Switches to frames of `ms` from the boundary of the frame due at `now`; the timestamps
+    /// go on without a jump.
+    fn change_ptime(&mut self, now: Instant, ms: u32) {
+        let due = self.frame_index(now);
+        let boundary = self.frame.saturating_mul(u32::try_from(due).unwrap_or(u32::MAX));
+        self.epoch_timestamp = self.frame_timestamp(due);
+        self.epoch += boundary;
+        // Frame `due` (now index 0 of the new epoch) may have gone out already.
+        self.next_frame = self.next_frame.saturating_sub(due);
+        self.frame = Duration::from_millis(u64::from(ms));
+        self.samples_per_frame = SAMPLE_RATE / 1000 * ms;
     }
 
     /// Time since the start in timestamp units: the arrival time for the jitter estimate
@@ -218,6 +246,9 @@ impl Engine {
     /// The packets due at `now`: one per frame since the last call, so a task that woke up
     /// late catches up (at most [`MAX_CATCH_UP`] frames; older ones are dropped).
     pub(crate) fn frames(&mut self, now: Instant) -> Vec<Datagram> {
+        if let Some(ms) = self.pending_ptime.take() {
+            self.change_ptime(now, ms);
+        }
         let due = self.frame_index(now);
         let first = self.next_frame.max(due.saturating_sub(MAX_CATCH_UP - 1));
         let mut out = Vec::new();

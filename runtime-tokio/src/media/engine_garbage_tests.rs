@@ -25,6 +25,7 @@ fn random_and_mutated_datagrams() {
         rtcp: Some(peer),
         rtcp_mux: true,
         direction: Direction::SendRecv,
+        ptime: None,
     });
     let mut rng = StdRng::seed_from_u64(4733);
     let mut valid = Vec::new();

@@ -31,6 +31,7 @@ fn agreed(rtp: &str) -> Negotiated {
         rtcp: Some(SocketAddr::new(rtp.ip(), rtp.port() + 1)),
         rtcp_mux: false,
         direction: Direction::SendRecv,
+        ptime: None,
     }
 }
 
@@ -250,4 +251,34 @@ fn reports_and_bye() {
     assert_eq!(e.bye(t0), None);
     assert_eq!(frame(&mut e, t0), None);
     assert_eq!(e.stats().rtcp_sent, 5);
+}
+
+#[test]
+fn the_peers_ptime_takes_over_at_a_frame_boundary_without_a_timestamp_jump() {
+    let t0 = Instant::now();
+    let mut e = engine(t0);
+    e.apply(agreed("127.0.0.1:5000"));
+    let at = |ms: u64| t0 + Duration::from_millis(ms);
+    let header = |d: &Datagram| {
+        RtpHeader::parse(&d.data)
+            .map(|(h, p)| (h.timestamp, p.len()))
+            .unwrap()
+    };
+    // Two 20 ms frames: 160 samples each.
+    let first: Vec<_> = e.frames(at(25)).iter().map(header).collect();
+    assert_eq!(first.len(), 2);
+    let base = first[0].0;
+    assert_eq!(first, [(base, 160), (base + 160, 160)]);
+    // The peer's description asks for 40 ms (RFC 3264 §5.1): from the next boundary, 320
+    // samples a packet, timestamps going on from where the 20 ms frames left off.
+    e.apply(Negotiated {
+        ptime: Some(40),
+        ..agreed("127.0.0.1:5000")
+    });
+    let later: Vec<_> = [45, 85, 125]
+        .into_iter()
+        .flat_map(|ms| e.frames(at(ms)))
+        .map(|d| header(&d))
+        .collect();
+    assert_eq!(later, [(base + 320, 320), (base + 640, 320), (base + 960, 320)]);
 }

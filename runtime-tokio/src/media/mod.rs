@@ -3,16 +3,18 @@
 //!
 //! A call needs something that writes the local SDP, reads the remote one and moves the audio:
 //! that is a [`MediaSession`]. [`RtpAudio`] is the first implementation: one UDP socket for RTP
-//! (and one for RTCP unless `a=rtcp-mux` is agreed), one tokio task that sends a frame every
-//! `ptime` and handles what arrives. TURN and WebRTC engines can implement the same trait.
+//! (and one for RTCP unless `a=rtcp-mux` is agreed), one tokio task that sends each frame when
+//! it is due and handles what arrives. TURN and WebRTC engines can implement the same trait.
 //!
 //! - **Codecs.** G.711 μ-law ([`Codec::Pcmu`], payload type 0) and A-law ([`Codec::Pcma`], 8),
 //!   plus `telephone-event/8000` for DTMF (RFC 4733). Our offer lists them in
 //!   [`AudioOptions::codecs`] order; an answer takes the first codec in the *offerer's* order
 //!   that we support (RFC 3264 §6.1) and the offerer's telephone-event payload type.
 //! - **Audio out.** A generated tone, silence, or a WAV file (8 kHz mono 16-bit) played once
-//!   and followed by silence ([`AudioSource`]). Frames of `ptime` ms (160 samples at 20 ms);
-//!   the RTP timestamp follows the clock, so it advances during hold too.
+//!   and followed by silence ([`AudioSource`]). Frames of [`AudioOptions::ptime_ms`] (160
+//!   samples at 20 ms) until the peer's description asks for another `a=ptime` (10–120 ms;
+//!   RFC 3264 §5.1), which takes over at the next frame boundary; the RTP timestamp follows the
+//!   clock, so it advances during hold and across such a change without a jump.
 //! - **Audio in.** Every valid RTP packet from the peer is counted ([`MediaStats`]); G.711
 //!   payloads are decoded and, with [`AudioOptions::record`], appended to a WAV file, finalised
 //!   by [`MediaSession::close`].
@@ -157,7 +159,8 @@ pub struct AudioOptions {
     pub source: AudioSource,
     /// A WAV file (8 kHz mono 16-bit) to record what is received into.
     pub record: Option<PathBuf>,
-    /// Milliseconds of audio per packet (default 20; 10–120 in steps of 10).
+    /// Milliseconds of audio per packet (default 20; 10–120 in steps of 10): our `a=ptime`
+    /// (what we would like to receive), and what we send until the peer asks for another.
     pub ptime_ms: u32,
     /// Time between RTCP reports (default 5 s).
     pub rtcp_interval: Duration,

@@ -46,6 +46,9 @@ pub(crate) struct Negotiated {
     pub rtcp_mux: bool,
     /// The direction of the stream from our side: whether we send, whether we receive.
     pub direction: Direction,
+    /// The packet duration the peer wants to receive (its `a=ptime`, RFC 3264 §5.1), when it
+    /// is one we can send: 10 to 120 ms in steps of 10.
+    pub ptime: Option<u32>,
 }
 
 fn address_type(ip: IpAddr) -> AddressType {
@@ -194,6 +197,7 @@ fn negotiated(
         rtcp,
         rtcp_mux,
         direction,
+        ptime: m.ptime().filter(|ms| (10..=120).contains(ms) && ms % 10 == 0),
     })
 }
 

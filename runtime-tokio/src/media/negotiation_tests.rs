@@ -72,6 +72,8 @@ fn pcma_only_offer_gets_a_pcma_answer_with_its_event_payload_type() {
             rtcp: Some("198.51.100.7:5005".parse().unwrap()),
             rtcp_mux: false,
             direction: Direction::SendRecv,
+            // The offerer's a=ptime:30: what it wants to receive (RFC 3264 §5.1).
+            ptime: Some(30),
         }
     );
 }

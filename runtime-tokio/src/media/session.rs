@@ -214,7 +214,6 @@ impl RtpAudio {
             engine.clone(),
             rtp.clone(),
             rtcp.clone(),
-            Duration::from_millis(u64::from(options.ptime_ms)),
             options.rtcp_interval,
         ));
         tracing::debug!(%local_rtp, %local_rtcp, %address, rtp_port, "rtp audio bound");
@@ -284,15 +283,13 @@ impl RtpAudio {
     }
 }
 
-/// The media task: reads both sockets, sends a frame every ptime and a report every interval.
-async fn run(
-    engine: Arc<Mutex<Engine>>,
-    rtp: Arc<UdpSocket>,
-    rtcp: Arc<UdpSocket>,
-    ptime: Duration,
-    rtcp_interval: Duration,
-) {
-    let mut frames = tokio::time::interval(ptime);
+/// How often the media task asks the engine for due frames: the smallest packet duration we
+/// send, so a ptime the peer asks for later (10 to 120 ms in steps of 10) needs no new timer.
+const FRAME_TICK: Duration = Duration::from_millis(10);
+
+/// The media task: reads both sockets, sends each frame when due and a report every interval.
+async fn run(engine: Arc<Mutex<Engine>>, rtp: Arc<UdpSocket>, rtcp: Arc<UdpSocket>, rtcp_interval: Duration) {
+    let mut frames = tokio::time::interval(FRAME_TICK);
     frames.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut reports = tokio::time::interval_at(tokio::time::Instant::now() + rtcp_interval, rtcp_interval);
     reports.set_missed_tick_behavior(MissedTickBehavior::Delay);
