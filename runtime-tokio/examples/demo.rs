@@ -62,6 +62,8 @@ fn audio(hz: u32) -> AudioOptions {
         bind_ip: LOOPBACK,
         advertised_ip: Some(LOOPBACK),
         source: AudioSource::Tone { hz },
+        // A report a second, so a short call shows RTCP both ways.
+        rtcp_interval: Duration::from_secs(1),
         ..AudioOptions::default()
     }
 }
@@ -157,6 +159,9 @@ async fn run(seconds: u64) -> Result<(), String> {
         return Err(format!(
             "too little audio: each side should receive at least {expected} packets"
         ));
+    }
+    if caller.rtcp_received == 0 || callee.rtcp_received == 0 {
+        return Err("no RTCP report arrived".into());
     }
     if callee.dtmf_received != DTMF || !unregistered {
         return Err("DTMF or unregistration missing".into());
