@@ -75,25 +75,9 @@ fn answer_after_cancel_race_gets_ack_then_bye() {
     let bob_id = incoming_id(&p.events_b);
     // Bob answers; the 200 is in flight when Alice hangs up (her CANCEL crosses it).
     p.b.answer(t, bob_id, ANSWER);
-    let ok: Vec<Bytes> = core::iter::from_fn(|| p.b.poll_output())
-        .filter_map(|o| {
-            if let Output::Transmit { data, .. } = o {
-                Some(data)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let ok: Vec<Bytes> = sent(&mut p.b);
     p.a.terminate(t, id);
-    let cancel: Vec<Bytes> = core::iter::from_fn(|| p.a.poll_output())
-        .filter_map(|o| {
-            if let Output::Transmit { data, .. } = o {
-                Some(data)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let cancel: Vec<Bytes> = sent(&mut p.a);
     assert!(cancel[0].starts_with(b"CANCEL "));
     for d in ok {
         p.a.handle_input(Input::Received {

@@ -148,6 +148,24 @@ fn with_offer() -> CallOptions {
     }
 }
 
+/// Everything `ua` has to send now, and its events, in order.
+fn drain<R: rand_core::Rng>(ua: &mut Ua<R>) -> (Vec<Bytes>, Vec<Event>) {
+    let (mut sent, mut events) = (Vec::new(), Vec::new());
+    while let Some(o) = ua.poll_output() {
+        match o {
+            Output::Transmit { data, .. } => sent.push(data),
+            Output::Event(e) => events.push(e),
+            _ => {}
+        }
+    }
+    (sent, events)
+}
+
+/// Everything `ua` has to send now (its events are dropped).
+fn sent<R: rand_core::Rng>(ua: &mut Ua<R>) -> Vec<Bytes> {
+    drain(ua).0
+}
+
 fn incoming_id(events: &[Event]) -> SessionId {
     events
         .iter()

@@ -3,31 +3,15 @@
 
 use super::*;
 
-fn transmits(outs: Vec<Output>) -> Vec<Bytes> {
-    outs.into_iter()
-        .filter_map(|o| {
-            if let Output::Transmit { data, .. } = o {
-                Some(data)
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
 fn deliver_to_b(p: &mut Pair, data: Bytes, now: Instant) -> Vec<Bytes> {
     p.b.handle_input(Input::Received {
         conn: p.conn_b,
         data,
         now,
     });
-    let outs: Vec<Output> = core::iter::from_fn(|| p.b.poll_output()).collect();
-    for o in &outs {
-        if let Output::Event(e) = o {
-            p.events_b.push(e.clone());
-        }
-    }
-    transmits(outs)
+    let (sent, events) = drain(&mut p.b);
+    p.events_b.extend(events);
+    sent
 }
 
 #[test]
@@ -41,18 +25,14 @@ fn offerless_invite_takes_the_answer_from_the_ack() {
     // B's 200 carries the offer; A's ACK (built here with a body, as the caller's media engine
     // would answer) carries the answer.
     p.b.answer(t, b, OFFER);
-    let ok = transmits(core::iter::from_fn(|| p.b.poll_output()).collect())
-        .pop()
-        .unwrap();
+    let ok = sent(&mut p.b).pop().unwrap();
     assert!(ok.ends_with(OFFER.as_bytes()));
     p.a.handle_input(Input::Received {
         conn: p.conn_a,
         data: ok,
         now: t,
     });
-    let ack = transmits(core::iter::from_fn(|| p.a.poll_output()).collect())
-        .pop()
-        .unwrap();
+    let ack = sent(&mut p.a).pop().unwrap();
     let Ok(Message::Request(ack)) = parse_message(ack, Framing::WebSocket, &Limits::default()) else {
         panic!("ACK")
     };
@@ -90,20 +70,16 @@ fn reinvite_before_the_previous_invite_is_acked_gets_500_with_retry_after() {
     p.run(t);
     let b = incoming_id(&p.events_b);
     p.b.answer(t, b, ANSWER);
-    let ok = transmits(core::iter::from_fn(|| p.b.poll_output()).collect())
-        .pop()
-        .unwrap();
+    let ok = sent(&mut p.b).pop().unwrap();
     p.a.handle_input(Input::Received {
         conn: p.conn_a,
         data: ok,
         now: t,
     });
     // A's ACK is held back; its re-INVITE overtakes it.
-    let _ack = transmits(core::iter::from_fn(|| p.a.poll_output()).collect());
+    let _ack = sent(&mut p.a);
     p.a.hold(t, a).unwrap();
-    let reinvite = transmits(core::iter::from_fn(|| p.a.poll_output()).collect())
-        .pop()
-        .unwrap();
+    let reinvite = sent(&mut p.a).pop().unwrap();
     assert!(reinvite.starts_with(b"INVITE "));
     let replies = deliver_to_b(&mut p, reinvite, t);
     let refusal = replies

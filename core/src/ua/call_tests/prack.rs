@@ -13,15 +13,7 @@ fn early_media_183_is_reliable_and_retransmitted_until_prack() {
     p.events_a.clear();
     // The 183 leaves B; A never sees it (the PRACK never comes).
     p.b.progress(t0, b, ANSWER);
-    let first: Vec<Bytes> = core::iter::from_fn(|| p.b.poll_output())
-        .filter_map(|o| {
-            if let Output::Transmit { data, .. } = o {
-                Some(data)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let first: Vec<Bytes> = sent(&mut p.b);
     assert_eq!(first.len(), 1);
     assert!(first[0].starts_with(b"SIP/2.0 183 Session Progress\r\n"));
     assert!(first[0].ends_with(ANSWER.as_bytes()));
@@ -68,25 +60,12 @@ fn early_media_183_is_reliable_and_retransmitted_until_prack() {
         .is_none_or(|t| t >= t0 + Duration::from_secs(30)));
 }
 
-/// Everything `ua` sends now, and its events.
-fn drain<R: rand_core::Rng>(ua: &mut Ua<R>) -> (Vec<Bytes>, Vec<Event>) {
-    let (mut sent, mut events) = (Vec::new(), Vec::new());
-    while let Some(o) = ua.poll_output() {
-        match o {
-            Output::Transmit { data, .. } => sent.push(data),
-            Output::Event(e) => events.push(e),
-            _ => {}
-        }
-    }
-    (sent, events)
-}
-
 #[test]
 fn a_prack_that_arrives_after_our_2xx_still_gets_200() {
     let mut p = Pair::new();
     let t0 = Instant::ZERO;
     p.a.call(t0, "bob", with_offer()).unwrap();
-    for invite in drain(&mut p.a).0 {
+    for invite in sent(&mut p.a) {
         p.b.handle_input(Input::Received {
             conn: p.conn_b,
             data: invite,
@@ -100,7 +79,7 @@ fn a_prack_that_arrives_after_our_2xx_still_gets_200() {
         .iter()
         .any(|r| r.starts_with(b"SIP/2.0 180 Ringing\r\n") && header(r, "Require") == Some("100rel")));
     p.b.answer(t0, incoming_id(&events), ANSWER);
-    let (ok, _) = drain(&mut p.b);
+    let ok = sent(&mut p.b);
     for data in ringing.into_iter().chain(ok) {
         p.a.handle_input(Input::Received {
             conn: p.conn_a,

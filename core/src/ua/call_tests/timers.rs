@@ -144,15 +144,7 @@ fn session_interval_too_small_is_retried_with_min_se() {
         data: too_small.buffer().clone(),
         now: t0,
     });
-    let again: Vec<Bytes> = core::iter::from_fn(|| p.a.poll_output())
-        .filter_map(|o| {
-            if let Output::Transmit { data, .. } = o {
-                Some(data)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let again: Vec<Bytes> = sent(&mut p.a);
     let retry = again.iter().find(|d| d.starts_with(b"INVITE ")).unwrap();
     assert_eq!(header(retry, "Session-Expires"), Some("120"));
     assert_eq!(header(retry, "Min-SE"), Some("120"));
