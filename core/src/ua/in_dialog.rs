@@ -348,23 +348,26 @@ impl<R: Rng> Ua<R> {
                 }
                 call.media.local = Some(answer);
                 call.await_ack(ok, reliable, now, t1);
-                let was = core::mem::replace(&mut call.media.remote_hold, remote_hold);
-                if was != remote_hold {
-                    let e = if remote_hold {
-                        Event::Hold {
-                            id,
-                            originator: Originator::Remote,
-                        }
-                    } else {
-                        Event::Unhold {
-                            id,
-                            originator: Originator::Remote,
-                        }
-                    };
-                    self.event(e);
-                }
+                self.remote_hold(id, remote_hold);
             }
         }
+    }
+
+    /// The peer's latest offer holds us (`held`) or not: a change is reported as
+    /// `Event::Hold`/`Event::Unhold` with originator remote (RFC 3264 §8.4).
+    pub(super) fn remote_hold(&mut self, id: SessionId, held: bool) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        if core::mem::replace(&mut call.media.remote_hold, held) == held {
+            return;
+        }
+        let originator = Originator::Remote;
+        self.event(if held {
+            Event::Hold { id, originator }
+        } else {
+            Event::Unhold { id, originator }
+        });
     }
 
     /// Runs the in-dialog timers of every call: glare retries and DTMF gaps.

@@ -5,7 +5,7 @@ use alloc::string::String;
 use rand_core::Rng;
 
 use super::incoming_call::Reply;
-use super::{Event, Originator, SessionId, Ua};
+use super::{Event, SessionId, Ua};
 use crate::message::{HeaderName, Request, StatusCode};
 use crate::sdp::{Direction, Sdp};
 use crate::time::Instant;
@@ -88,21 +88,7 @@ impl<R: Rng> Ua<R> {
                         .local_answer(answer.clone(), crate::sdp::Carrier::UpdateResponse);
                 }
                 call.media.local = Some(answer);
-                let remote_hold = offer.as_ref().is_some_and(Sdp::holds_peer);
-                if core::mem::replace(&mut call.media.remote_hold, remote_hold) != remote_hold {
-                    let e = if remote_hold {
-                        Event::Hold {
-                            id,
-                            originator: Originator::Remote,
-                        }
-                    } else {
-                        Event::Unhold {
-                            id,
-                            originator: Originator::Remote,
-                        }
-                    };
-                    self.event(e);
-                }
+                self.remote_hold(id, offer.as_ref().is_some_and(Sdp::holds_peer));
             }
         }
     }
