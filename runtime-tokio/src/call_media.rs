@@ -139,9 +139,7 @@ impl<M: MediaSession> CallMedia<M> {
                 None
             }
             Event::Ended { id, .. } | Event::Failed { id, .. } if *id == self.id => {
-                let stats = self.media.close();
-                self.ended = Some(stats.clone());
-                return Ok(Some(stats));
+                return Ok(Some(self.close()));
             }
             _ => None,
         };
