@@ -188,35 +188,10 @@ impl Uri {
         while i.get(pos) == Some(&b';') {
             any = true;
             pos += 1;
-            let n = escaped_class_run(i.get(pos..).unwrap_or_default(), Class::PARAM, also).map_err(|n| {
-                UriError {
-                    kind: UriErrorKind::Escape,
-                    offset: pos + n,
-                }
-            })?;
-            if n == 0 {
-                return Err(UriError {
-                    kind: UriErrorKind::Param,
-                    offset: pos,
-                });
-            }
-            pos += n;
+            pos += param_token(i, pos, also)?;
             if i.get(pos) == Some(&b'=') {
                 pos += 1;
-                let n =
-                    escaped_class_run(i.get(pos..).unwrap_or_default(), Class::PARAM, also).map_err(|n| {
-                        UriError {
-                            kind: UriErrorKind::Escape,
-                            offset: pos + n,
-                        }
-                    })?;
-                if n == 0 {
-                    return Err(UriError {
-                        kind: UriErrorKind::Param,
-                        offset: pos,
-                    });
-                }
-                pos += n;
+                pos += param_token(i, pos, also)?;
             }
         }
         if any {
@@ -245,5 +220,22 @@ impl Uri {
             return Ok(pos + n);
         }
         self.parse_params(i, pos + n, |b| b == b'=' || b == b'?' || b == b'@')
+    }
+}
+
+/// One `pname` or `pvalue` of a URI parameter at `at` in `i`: its length, at least one
+/// character (RFC 3261 §25.1 `paramchar`, or `also`, or an escape).
+#[inline(always)]
+fn param_token(i: &[u8], at: usize, also: fn(u8) -> bool) -> Result<usize, UriError> {
+    match escaped_class_run(i.get(at..).unwrap_or_default(), Class::PARAM, also) {
+        Ok(0) => Err(UriError {
+            kind: UriErrorKind::Param,
+            offset: at,
+        }),
+        Ok(n) => Ok(n),
+        Err(n) => Err(UriError {
+            kind: UriErrorKind::Escape,
+            offset: at + n,
+        }),
     }
 }
