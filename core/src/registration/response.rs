@@ -30,26 +30,18 @@ impl Registration {
             return;
         }
         let status = resp.status();
-        match status.as_u16() {
-            200..=299 => self.succeeded(f, resp, now, rng),
-            401 | 407 => self.challenged(f, resp, creds, now, rng),
-            // RFC 3261 §10.2.8: 423 carries the smallest expiry the registrar accepts.
-            423 if f.kind == Kind::Register => {
-                let min = resp.headers().min_expires().and_then(Result::ok);
-                match min {
-                    Some(min) if min > f.expires => {
-                        self.expires = min;
-                        self.send(Kind::Register, now);
-                    }
-                    _ => self.failed(
-                        f.kind,
-                        Cause::from_status(status),
-                        Some(status),
-                        retry_after(resp),
-                        now,
-                        rng,
-                    ),
-                }
+        // RFC 3261 §10.2.8: a 423 carries the smallest expiry the registrar accepts; one above
+        // what we asked for is tried, anything else is a failure.
+        let raise_to = (status.as_u16() == 423 && f.kind == Kind::Register)
+            .then(|| resp.headers().min_expires().and_then(Result::ok))
+            .flatten()
+            .filter(|min| *min > f.expires);
+        match (status.as_u16(), raise_to) {
+            (200..=299, _) => self.succeeded(f, resp, now, rng),
+            (401 | 407, _) => self.challenged(f, resp, creds, now, rng),
+            (423, Some(min)) => {
+                self.expires = min;
+                self.send(Kind::Register, now);
             }
             _ => self.failed(
                 f.kind,
